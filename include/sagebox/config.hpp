@@ -1,0 +1,44 @@
+// Config: everything the command line and SAGEBOX_* environment variables decide, parsed once in main
+// and passed down by value. Nothing else in sagebox reads the environment.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sagebox {
+
+enum class LogLevel { kError, kWarn, kInfo, kDebug };
+
+struct Config {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::string db_path;  // empty: an in-memory database that disappears at exit
+  std::string region = "us-east-1";
+  std::string account = "123456789012";
+  unsigned threads = 0;  // 0: one per core
+  LogLevel log_level = LogLevel::kInfo;
+
+  std::size_t body_limit = 1024 * 1024;
+  std::chrono::seconds read_timeout{30};   // whole request: headers and body
+  std::chrono::seconds idle_timeout{120};  // a kept-alive connection with no request
+  std::chrono::seconds shutdown_grace{10};
+};
+
+// What parse_config decided: run with the config, or print text and exit with a code (help, version, bad flag).
+struct ConfigResult {
+  std::optional<Config> config;
+  std::string text;
+  int exit_code = 0;
+};
+
+// Flags win over the environment, which wins over the defaults. `env` maps SAGEBOX_* names to values.
+ConfigResult parse_config(const std::vector<std::string>& args, const std::map<std::string, std::string>& env);
+
+std::string usage_text();
+
+}  // namespace sagebox

@@ -1,0 +1,81 @@
+// ResourceStore: SageMaker resources as rows of (account, region, type, lowercased name) → stored JSON document,
+// with the columns listing sorts and filters on indexed; and their tags, keyed by lowercased ARN.
+// It knows nothing of SageMaker's rules: it stores, finds, pages and deletes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "sagebox/store/database.hpp"
+
+namespace sagebox::store {
+
+struct Scope {
+  std::string account;
+  std::string region;
+};
+
+struct Resource {
+  std::string name;  // as created, original case
+  std::string arn;
+  std::int64_t creation_ms = 0;
+  std::string document;  // serialized JSON as Describe returns it
+};
+
+using Tag = std::pair<std::string, std::string>;
+
+enum class SortKey { kCreationTime, kName };
+
+// Where the previous page stopped: the sort position of its last row.
+struct Cursor {
+  std::int64_t creation_ms = 0;
+  std::string name_key;  // lowercased name
+};
+
+struct PageQuery {
+  SortKey sort = SortKey::kCreationTime;
+  bool descending = true;
+  std::optional<std::int64_t> created_at_or_after_ms;
+  std::optional<std::int64_t> created_before_ms;
+  std::optional<Cursor> after;
+  std::size_t limit = 10;
+};
+
+struct PageRow {
+  std::string name;
+  std::string arn;
+  std::int64_t creation_ms;
+  std::string name_key;
+};
+
+class ResourceStore {
+ public:
+  explicit ResourceStore(Database& db) : db_(db) {}
+
+  // Stores a new resource with its tags in one transaction; false (and nothing written) if the name is taken
+  // case-insensitively in that scope and type.
+  bool insert(const Scope& scope, std::string_view type, const Resource& resource, const std::vector<Tag>& tags);
+
+  std::optional<Resource> find(const Scope& scope, std::string_view type, std::string_view name);
+
+  // Deletes the resource and its tags; false if there was none.
+  bool erase(const Scope& scope, std::string_view type, std::string_view name);
+
+  // Up to query.limit rows in sort order after query.after. Served by an index of (scope, type, sort key).
+  std::vector<PageRow> page(const Scope& scope, std::string_view type, const PageQuery& query);
+
+  // Every resource of every account and region, and their tags.
+  void clear();
+
+ private:
+  Database& db_;
+};
+
+// Lowercased (ASCII) copy: names and ARNs are matched case-insensitively.
+std::string lowercase(std::string_view text);
+
+}  // namespace sagebox::store

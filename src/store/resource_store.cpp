@@ -1,0 +1,116 @@
+#include "sagebox/store/resource_store.hpp"
+
+#include <cctype>
+
+namespace sagebox::store {
+
+std::string lowercase(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool ResourceStore::insert(const Scope& scope, std::string_view type, const Resource& resource,
+                           const std::vector<Tag>& tags) {
+  return db_.write([&](Connection& c) {
+    try {
+      c.prepare(
+           "INSERT INTO resources (account, region, type, name_key, name, arn, creation_ms, document) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+          .bind(1, scope.account)
+          .bind(2, scope.region)
+          .bind(3, type)
+          .bind(4, lowercase(resource.name))
+          .bind(5, resource.name)
+          .bind(6, resource.arn)
+          .bind(7, resource.creation_ms)
+          .bind(8, resource.document)
+          .step();
+    } catch (const ConstraintViolation&) {
+      return false;
+    }
+    const std::string arn_key = lowercase(resource.arn);
+    // A resource created under a name that was used before starts with no tags.
+    c.prepare("DELETE FROM tags WHERE arn_key = ?").bind(1, arn_key).step();
+    std::int64_t position = 0;
+    for (const auto& [key, value] : tags) {
+      c.prepare(
+           "INSERT INTO tags (arn_key, key, value, position) VALUES (?, ?, ?, ?) "
+           "ON CONFLICT (arn_key, key) DO UPDATE SET value = excluded.value")
+          .bind(1, arn_key)
+          .bind(2, key)
+          .bind(3, value)
+          .bind(4, position++)
+          .step();
+    }
+    return true;
+  });
+}
+
+std::optional<Resource> ResourceStore::find(const Scope& scope, std::string_view type, std::string_view name) {
+  return db_.read([&](Connection& c) -> std::optional<Resource> {
+    Statement& select = c.prepare(
+        "SELECT name, arn, creation_ms, document FROM resources "
+        "WHERE account = ? AND region = ? AND type = ? AND name_key = ?");
+    select.bind(1, scope.account).bind(2, scope.region).bind(3, type).bind(4, lowercase(name));
+    if (!select.step()) return std::nullopt;
+    Resource found{select.text(0), select.text(1), select.integer(2), select.text(3)};
+    select.reset();
+    return found;
+  });
+}
+
+bool ResourceStore::erase(const Scope& scope, std::string_view type, std::string_view name) {
+  return db_.write([&](Connection& c) {
+    Statement& remove = c.prepare(
+        "DELETE FROM resources WHERE account = ? AND region = ? AND type = ? AND name_key = ? RETURNING arn");
+    remove.bind(1, scope.account).bind(2, scope.region).bind(3, type).bind(4, lowercase(name));
+    if (!remove.step()) return false;
+    const std::string arn_key = lowercase(remove.text(0));
+    remove.reset();
+    c.prepare("DELETE FROM tags WHERE arn_key = ?").bind(1, arn_key).step();
+    return true;
+  });
+}
+
+std::vector<PageRow> ResourceStore::page(const Scope& scope, std::string_view type, const PageQuery& query) {
+  // The ORDER BY matches an index (the primary key for names, resources_by_creation for time), so a page costs
+  // a range scan of its own rows, whatever the table holds.
+  const bool by_time = query.sort == SortKey::kCreationTime;
+  const char* order = query.descending ? "DESC" : "ASC";
+  const char* past = query.descending ? "<" : ">";
+  std::string sql =
+      "SELECT name, arn, creation_ms, name_key FROM resources WHERE account = ?1 AND region = ?2 AND type = ?3";
+  if (query.created_at_or_after_ms) sql += " AND creation_ms >= ?4";
+  if (query.created_before_ms) sql += " AND creation_ms < ?5";
+  if (query.after) {
+    sql += by_time ? std::string(" AND (creation_ms, name_key) ") + past + " (?6, ?7)"
+                   : std::string(" AND name_key ") + past + " ?7";
+  }
+  sql += by_time ? std::string(" ORDER BY creation_ms ") + order + ", name_key " + order
+                 : std::string(" ORDER BY name_key ") + order;
+  sql += " LIMIT ?8";
+
+  return db_.read([&](Connection& c) {
+    Statement& select = c.prepare(sql);
+    select.bind(1, scope.account).bind(2, scope.region).bind(3, type);
+    if (query.created_at_or_after_ms) select.bind(4, *query.created_at_or_after_ms);
+    if (query.created_before_ms) select.bind(5, *query.created_before_ms);
+    if (query.after) select.bind(6, query.after->creation_ms).bind(7, query.after->name_key);
+    select.bind(8, static_cast<std::int64_t>(query.limit));
+    std::vector<PageRow> rows;
+    while (select.step()) {
+      rows.push_back({select.text(0), select.text(1), select.integer(2), select.text(3)});
+    }
+    return rows;
+  });
+}
+
+void ResourceStore::clear() {
+  db_.write([](Connection& c) {
+    c.exec("DELETE FROM resources");
+    c.exec("DELETE FROM tags");
+  });
+}
+
+}  // namespace sagebox::store
