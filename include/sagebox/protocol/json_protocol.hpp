@@ -1,0 +1,45 @@
+// JsonProtocol: AWS JSON 1.1. Turns an HTTP request into an operation call and its result (or any ApiError)
+// into the HTTP response. The order of checks is the one Coral services show: parse the body, route by
+// X-Amz-Target, identify the caller, validate the input against its shape, then run the operation. This is the
+// only place where an error becomes bytes.
+#pragma once
+
+#include <string_view>
+
+#include "sagebox/error.hpp"
+#include "sagebox/http/message.hpp"
+#include "sagebox/identity/caller.hpp"
+#include "sagebox/sagemaker/service.hpp"
+#include "sagebox/schema/schema.hpp"
+
+namespace sagebox::protocol {
+
+// The target prefix of every SageMaker operation: `X-Amz-Target: SageMaker.CreateEndpointConfig`.
+inline constexpr std::string_view kTargetPrefix = "SageMaker.";
+
+class JsonProtocol {
+ public:
+  // REQUIRES: `service` and `schema` outlive this object.
+  JsonProtocol(sagemaker::Service& service, const schema::Schema& schema, identity::IdentityConfig identity);
+
+  // Any request yields a response: 200 with the output, or the AWS error (400 for client faults, 500 only for
+  // sagebox's own failures). Every response carries a fresh x-amzn-RequestId.
+  http::Response handle(const http::Request& request) const;
+
+ private:
+  sagemaker::Service& service_;
+  const schema::Schema& schema_;
+  identity::IdentityConfig identity_;
+};
+
+// The AWS-shaped error response for `error`.
+http::Response error_response(const ApiError& error);
+
+// The AWS-shaped response for a request the HTTP layer rejected before it was whole (413 body too large, 400
+// malformed HTTP, 404 unknown path, 500).
+http::Response transport_error_response(int status, std::string_view message);
+
+// A success response with a JSON body.
+http::Response json_response(int status, const Json& body);
+
+}  // namespace sagebox::protocol

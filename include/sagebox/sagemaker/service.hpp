@@ -1,0 +1,59 @@
+// Service: the SageMaker operations sagebox serves, as a table from operation name to input shape and handler.
+// Handlers receive input already validated against its shape (schema/) and return the output document; they
+// never see HTTP. Each resource's operations live in their own file (endpoint_configs.cpp, models.cpp).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "sagebox/identity/caller.hpp"
+#include "sagebox/json.hpp"
+#include "sagebox/schema/schema.hpp"
+#include "sagebox/store/database.hpp"
+#include "sagebox/store/resource_store.hpp"
+
+namespace sagebox::sagemaker {
+
+using Handler = std::function<Json(const identity::Caller&, const Json& input)>;
+
+struct Operation {
+  std::string input_shape;  // validated before the handler runs; empty for none
+  Handler handler;
+};
+
+using OperationTable = std::map<std::string, Operation, std::less<>>;
+
+// What every resource's handlers share.
+struct Context {
+  store::ResourceStore& resources;
+  const schema::Schema& schema;
+  const std::string& token_secret;  // signs pagination tokens
+};
+
+class Service {
+ public:
+  // REQUIRES: `database` and `schema` outlive the service.
+  Service(store::Database& database, const schema::Schema& schema);
+  // Handlers hold references into the service.
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  // The operation called `name` (without the "SageMaker." prefix), or nullptr.
+  const Operation* find(std::string_view name) const;
+
+  // Deletes every resource of every account and region.
+  void reset();
+
+ private:
+  store::ResourceStore resources_;
+  Context context_;
+  OperationTable operations_;
+};
+
+// Registration of each resource's operations (one function per resource file).
+void add_endpoint_config_operations(OperationTable& table, const Context& context);
+void add_model_operations(OperationTable& table, const Context& context);
+
+}  // namespace sagebox::sagemaker

@@ -1,0 +1,182 @@
+#include "sagebox/config.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <regex>
+#include <string_view>
+#include <utility>
+
+#ifndef SAGEBOX_VERSION
+#define SAGEBOX_VERSION "unknown"
+#endif
+
+namespace sagebox {
+namespace {
+
+// Thrown only inside this file: turns the first bad value into exit code 2 with a message.
+struct BadValue {
+  std::string message;
+};
+
+struct Option {
+  std::string_view flag;
+  std::string_view env;
+  std::string_view metavar;
+  std::string_view help;
+  std::string_view default_text;
+};
+
+constexpr Option kOptions[] = {
+    {"--host", "SAGEBOX_HOST", "HOST", "address to listen on", "127.0.0.1"},
+    {"--port", "SAGEBOX_PORT", "PORT", "TCP port, 0..65535 (0: any free port)", "8080"},
+    {"--db", "SAGEBOX_DB", "PATH", "SQLite database file", "in-memory, lost at exit"},
+    {"--region", "SAGEBOX_REGION", "REGION", "region when a request does not name one", "us-east-1"},
+    {"--account", "SAGEBOX_ACCOUNT", "ID", "12-digit account when a request does not name one", "123456789012"},
+    {"--threads", "SAGEBOX_THREADS", "N", "worker threads, 0..256 (0: one per core)", "0"},
+    {"--log-level", "SAGEBOX_LOG_LEVEL", "LEVEL", "error, warn, info or debug", "info"},
+};
+
+const Option* find_option(std::string_view flag) {
+  for (const auto& option : kOptions) {
+    if (option.flag == flag) return &option;
+  }
+  return nullptr;
+}
+
+[[noreturn]] void bad(std::string_view source, std::string_view value, std::string_view why) {
+  throw BadValue{"invalid " + std::string(source) + " value '" + std::string(value) + "': " + std::string(why)};
+}
+
+unsigned long parse_number(std::string_view source, std::string_view value, unsigned long max) {
+  unsigned long n = 0;
+  const auto* end = value.data() + value.size();
+  const auto [ptr, ec] = std::from_chars(value.data(), end, n);
+  if (value.empty() || ec != std::errc{} || ptr != end || n > max) {
+    bad(source, value, "must be an integer from 0 to " + std::to_string(max));
+  }
+  return n;
+}
+
+LogLevel parse_level(std::string_view source, std::string_view value) {
+  if (value == "error") return LogLevel::kError;
+  if (value == "warn") return LogLevel::kWarn;
+  if (value == "info") return LogLevel::kInfo;
+  if (value == "debug") return LogLevel::kDebug;
+  bad(source, value, "must be one of error, warn, info, debug");
+}
+
+bool is_account(std::string_view value) {
+  if (value.size() != 12) return false;
+  for (char c : value) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+bool is_region(const std::string& value) {
+  static const std::regex pattern("[a-z]{2}(-[a-z]+)+-[0-9]{1,2}");
+  return std::regex_match(value, pattern);
+}
+
+// `source` is the flag or variable name, so a message points at what the user typed.
+void apply(Config& config, std::string_view flag, std::string_view source, const std::string& value) {
+  if (flag == "--host") {
+    if (value.empty()) bad(source, value, "must not be empty");
+    config.host = value;
+  } else if (flag == "--port") {
+    config.port = static_cast<std::uint16_t>(parse_number(source, value, 65535));
+  } else if (flag == "--db") {
+    config.db_path = value;
+  } else if (flag == "--region") {
+    if (!is_region(value)) bad(source, value, "must look like us-east-1");
+    config.region = value;
+  } else if (flag == "--account") {
+    if (!is_account(value)) bad(source, value, "must be exactly 12 digits");
+    config.account = value;
+  } else if (flag == "--threads") {
+    config.threads = static_cast<unsigned>(parse_number(source, value, 256));
+  } else if (flag == "--log-level") {
+    config.log_level = parse_level(source, value);
+  }
+}
+
+ConfigResult failure(const std::string& message) {
+  return {std::nullopt, "sagebox: " + message + "\nTry 'sagebox --help' for more information.\n", 2};
+}
+
+struct ParsedArgs {
+  bool help = false;
+  bool version = false;
+  std::vector<std::pair<std::string, std::string>> values;  // flag, value
+};
+
+// Reads the shape of the command line only; values are checked later, after the environment.
+ParsedArgs split_args(const std::vector<std::string>& args) {
+  ParsedArgs parsed;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      parsed.help = true;
+      continue;
+    }
+    if (arg == "--version") {
+      parsed.version = true;
+      continue;
+    }
+    const auto eq = arg.find('=');
+    const std::string flag = arg.substr(0, eq);
+    if (find_option(flag) == nullptr) {
+      throw BadValue{(arg.rfind("-", 0) == 0 ? "unknown option '" : "unexpected argument '") + arg + "'"};
+    }
+    if (eq != std::string::npos) {
+      parsed.values.emplace_back(flag, arg.substr(eq + 1));
+    } else if (i + 1 < args.size()) {
+      parsed.values.emplace_back(flag, args[++i]);
+    } else {
+      throw BadValue{"option '" + flag + "' needs a value"};
+    }
+  }
+  return parsed;
+}
+
+}  // namespace
+
+ConfigResult parse_config(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+  try {
+    const ParsedArgs parsed = split_args(args);
+    if (parsed.help) return {std::nullopt, usage_text(), 0};
+    if (parsed.version) return {std::nullopt, std::string("sagebox ") + SAGEBOX_VERSION + "\n", 0};
+    Config config;
+    for (const auto& option : kOptions) {
+      const auto it = env.find(std::string(option.env));
+      if (it != env.end()) apply(config, option.flag, option.env, it->second);
+    }
+    for (const auto& [flag, value] : parsed.values) apply(config, flag, flag, value);
+    return {std::move(config), "", 0};
+  } catch (const BadValue& e) {
+    return failure(e.message);
+  }
+}
+
+std::string usage_text() {
+  std::string text =
+      "Usage: sagebox [OPTIONS]\n"
+      "A local emulator of the Amazon SageMaker API (AWS JSON 1.1 over HTTP).\n"
+      "\n"
+      "Options (each also read from an environment variable; flags win over the environment):\n";
+  for (const auto& option : kOptions) {
+    std::string left = "  " + std::string(option.flag) + " " + std::string(option.metavar);
+    left.resize(std::max<std::size_t>(left.size() + 1, 22), ' ');
+    text += left + std::string(option.help) + "\n";
+    text += std::string(22, ' ') + "env " + std::string(option.env) + ", default " +
+            std::string(option.default_text) + "\n";
+  }
+  text +=
+      "  -h, --help          print this help and exit\n"
+      "  --version           print the version and exit\n"
+      "\n"
+      "Values may be given as '--flag value' or '--flag=value'.\n";
+  return text;
+}
+
+}  // namespace sagebox

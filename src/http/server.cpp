@@ -1,0 +1,519 @@
+#include "sagebox/http/server.hpp"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "sagebox/log.hpp"
+
+namespace sagebox::http {
+namespace {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using BeastRequest = bhttp::request<bhttp::string_body>;
+using BeastResponse = bhttp::response<bhttp::string_body>;
+
+constexpr std::uint32_t kHeaderLimit = 16 * 1024;
+constexpr std::size_t kFirstReadSize = 4096;
+// After an error response the client may still be sending the rejected body; closing with unread bytes would
+// make the kernel send RST and the client could lose the response. So read and discard for a while first.
+constexpr auto kLingerTimeout = std::chrono::seconds(2);
+constexpr std::size_t kLingerMaxBytes = 16 * 1024 * 1024;
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+// ---------------------------------------------------------------------------------------------------------------
+// Meaning: request → response, no sockets.
+
+std::string lowercase(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c); });
+  return out;
+}
+
+Request to_request(BeastRequest&& beast_request) {
+  Request request;
+  request.method = std::string(beast_request.method_string());
+  request.target = std::string(beast_request.target());
+  for (const auto& field : beast_request) {
+    request.headers.emplace_back(lowercase(field.name_string()), std::string(field.value()));
+  }
+  request.body = std::move(beast_request.body());
+  return request;
+}
+
+BeastResponse to_beast(Response response, unsigned version, bool keep_alive) {
+  BeastResponse out;
+  out.version(version);
+  out.result(response.status >= 100 && response.status <= 599 ? static_cast<unsigned>(response.status) : 500u);
+  if (!response.content_type.empty()) out.set(bhttp::field::content_type, response.content_type);
+  for (const auto& [name, value] : response.headers) out.insert(name, value);
+  out.body() = std::move(response.body);
+  out.keep_alive(keep_alive);
+  out.prepare_payload();
+  return out;
+}
+
+// The route's own error builder may itself fail; the server must still answer something.
+Response error_response(const Routes& routes, int status, std::string_view message) {
+  try {
+    if (routes.error) return routes.error(status, message);
+  } catch (const std::exception& e) {
+    log::warn(std::string("error route failed: ") + e.what());
+  } catch (...) {
+    log::warn("error route failed");
+  }
+  Response fallback;
+  fallback.status = status;
+  fallback.content_type = "text/plain";
+  fallback.body = std::string(message) + "\n";
+  return fallback;
+}
+
+Response method_not_allowed(const Routes& routes, std::string_view method, std::string_view allow) {
+  Response response =
+      error_response(routes, 405, "Method " + std::string(method) + " is not allowed here; use " + std::string(allow));
+  response.headers.emplace_back("Allow", std::string(allow));
+  return response;
+}
+
+// The path without query string and without one trailing slash.
+std::string_view path_of(std::string_view target) {
+  std::string_view path = target.substr(0, target.find('?'));
+  if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  return path;
+}
+
+bool is_admin_path(std::string_view path) {
+  return path == "/_sagebox" || path.rfind("/_sagebox/", 0) == 0 || path == "/moto-api" ||
+         path.rfind("/moto-api/", 0) == 0;
+}
+
+Response route(const Routes& routes, const Request& request) {
+  const std::string_view path = path_of(request.target);
+  if (path == "/_sagebox/health") {
+    return request.method == "GET" ? routes.health() : method_not_allowed(routes, request.method, "GET");
+  }
+  if (path == "/_sagebox/reset" || path == "/moto-api/reset") {
+    return request.method == "POST" ? routes.reset() : method_not_allowed(routes, request.method, "POST");
+  }
+  if (is_admin_path(path)) return error_response(routes, 404, "No such admin path: " + std::string(path));
+  if (request.method == "POST") return routes.api(request);
+  return method_not_allowed(routes, request.method, "POST");
+}
+
+Response handle(const Routes& routes, const Request& request) {
+  try {
+    return route(routes, request);
+  } catch (const std::exception& e) {
+    log::warn("handler failed for " + request.method + " " + request.target + ": " + e.what());
+    return error_response(routes, 500, std::string("Internal error: ") + e.what());
+  } catch (...) {
+    log::warn("handler failed for " + request.method + " " + request.target);
+    return error_response(routes, 500, "Internal error");
+  }
+}
+
+bool is_http_parse_error(const beast::error_code& ec) {
+  return ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sockets.
+
+class Session;
+
+// Everything a session needs from the server. Sessions hold a plain reference: run() returns only after every
+// session's handlers have finished, and pending ones are destroyed with the io_context, which is a member here.
+class ServerCore {
+ public:
+  ServerCore(const Config& config, Routes routes);
+  ~ServerCore();
+
+  std::uint16_t port() const { return port_; }
+  void run();
+  void stop() {
+    net::post(control_, [this] { begin_stop(); });
+  }
+
+  const Config& config() const { return config_; }
+  const Routes& routes() const { return routes_; }
+  void unregister(std::uint64_t id);
+
+ private:
+  void open_acceptor();
+  unsigned thread_count() const;
+  void do_accept();
+  void on_accept(beast::error_code ec, tcp::socket socket);
+  bool register_session(std::uint64_t& id, const std::shared_ptr<Session>& session);
+  std::vector<std::shared_ptr<Session>> mark_stopping();
+  void begin_stop();
+  void force_close_all();
+
+  Config config_;
+  Routes routes_;
+
+  // Declared before the io_context so that sessions destroyed along with it can still unregister.
+  std::mutex mutex_;
+  std::unordered_map<std::uint64_t, std::weak_ptr<Session>> sessions_;
+  std::uint64_t next_id_ = 0;
+  bool stopping_ = false;
+  bool torn_down_ = false;
+
+  net::io_context ioc_;
+  // Serializes the acceptor, the signal set and the grace timer, which stop() reaches from any thread.
+  net::strand<net::io_context::executor_type> control_;
+  tcp::acceptor acceptor_;
+  net::steady_timer grace_timer_;
+  std::optional<net::signal_set> signals_;
+  bool stop_started_ = false;  // control strand only
+  std::uint16_t port_ = 0;
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, ServerCore& core) : stream_(std::move(socket)), core_(core) {}
+  ~Session() {
+    if (id_ != 0) core_.unregister(id_);
+  }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  void set_id(std::uint64_t id) { id_ = id; }
+
+  void start() {
+    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::wait_for_request, shared_from_this()));
+  }
+
+  // From any thread. Unforced: finish the request in flight, then close; an idle connection closes now.
+  void shutdown(bool force) {
+    net::post(stream_.get_executor(), [self = shared_from_this(), force] {
+      self->closing_ = true;
+      if (force || !self->busy_) self->close();
+    });
+  }
+
+ private:
+  void wait_for_request() {
+    if (closing_) return close();
+    parser_.emplace();
+    parser_->body_limit(core_.config().body_limit);
+    parser_->header_limit(kHeaderLimit);
+    if (buffer_.size() > 0) return on_request_started();
+    // Waiting between requests is bounded by the idle timeout; the request itself by the read timeout.
+    stream_.expires_after(core_.config().idle_timeout);
+    stream_.async_read_some(buffer_.prepare(kFirstReadSize),
+                            beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
+  }
+
+  void on_first_bytes(beast::error_code ec, std::size_t bytes) {
+    if (ec) return close();
+    buffer_.commit(bytes);
+    on_request_started();
+  }
+
+  void on_request_started() {
+    busy_ = true;
+    stream_.expires_after(core_.config().read_timeout);
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             beast::bind_front_handler(&Session::on_header, shared_from_this()));
+  }
+
+  void on_header(beast::error_code ec, std::size_t) {
+    if (ec) return on_read_failed(ec);
+    const auto& header = parser_->get();
+    if (beast::iequals(header[bhttp::field::expect], "100-continue") && !parser_->is_done()) {
+      net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                       [self = shared_from_this()](beast::error_code write_ec, std::size_t) {
+                         if (write_ec) return self->close();
+                         self->read_body();
+                       });
+      return;
+    }
+    read_body();
+  }
+
+  void read_body() {
+    bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec) return on_read_failed(ec);
+    BeastRequest beast_request = parser_->release();
+    const unsigned version = beast_request.version();
+    const bool keep_alive = beast_request.keep_alive();
+    const Request request = to_request(std::move(beast_request));
+
+    const auto started = std::chrono::steady_clock::now();
+    Response response = handle(core_.routes(), request);
+    if (log::enabled(LogLevel::kDebug)) {
+      const auto us =
+          std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+      log::debug(request.method + " " + request.target + " " + std::to_string(response.status) + " " +
+                 std::to_string(us) + "us");
+    }
+    write(std::move(response), version, keep_alive && !closing_);
+  }
+
+  void on_read_failed(const beast::error_code& ec) {
+    if (ec == bhttp::error::body_limit) {
+      return fail("Request body is larger than the limit of " + std::to_string(core_.config().body_limit) +
+                      " bytes",
+                  413);
+    }
+    if (ec == bhttp::error::header_limit) return fail("Request header fields are too large", 431);
+    if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message || !is_http_parse_error(ec)) {
+      // The peer went away, was too slow (timeout), or we are closing: nobody to answer.
+      log::debug("connection dropped while reading a request: " + ec.message());
+      return close();
+    }
+    fail("Malformed HTTP request: " + ec.message(), 400);
+  }
+
+  // Answers a request that could not be read whole, then closes: the rest of the stream cannot be trusted.
+  void fail(const std::string& message, int status) {
+    log::warn("rejected request (" + std::to_string(status) + "): " + message);
+    linger_ = true;
+    write(error_response(core_.routes(), status, message), 11, false);
+  }
+
+  void write(Response response, unsigned version, bool keep_alive) {
+    response_ = to_beast(std::move(response), version, keep_alive);
+    stream_.expires_after(core_.config().read_timeout);
+    bhttp::async_write(stream_, response_, beast::bind_front_handler(&Session::on_write, shared_from_this()));
+  }
+
+  void on_write(beast::error_code ec, std::size_t) {
+    busy_ = false;
+    if (ec) return close();
+    if (linger_) return linger();
+    if (response_.need_eof() || closing_) {
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      return close();
+    }
+    wait_for_request();
+  }
+
+  void linger() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(kLingerTimeout);
+    drain_some();
+  }
+
+  void drain_some() {
+    stream_.async_read_some(net::buffer(drain_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+      self->drained_ += n;
+      if (ec || self->drained_ > kLingerMaxBytes) return self->close();
+      self->drain_some();
+    });
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().close(ignored);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  BeastResponse response_;  // must outlive the async write
+  std::array<char, 4096> drain_{};
+  std::size_t drained_ = 0;
+  ServerCore& core_;
+  std::uint64_t id_ = 0;
+  // Strand only:
+  bool busy_ = false;     // a request has begun to arrive and its response is not written yet
+  bool closing_ = false;  // the server is stopping: no further request on this connection
+  bool linger_ = false;
+};
+
+ServerCore::ServerCore(const Config& config, Routes routes)
+    : config_(config),
+      routes_(std::move(routes)),
+      ioc_(static_cast<int>(thread_count())),
+      control_(net::make_strand(ioc_)),
+      acceptor_(control_),
+      grace_timer_(control_) {
+  open_acceptor();
+}
+
+ServerCore::~ServerCore() {
+  std::lock_guard lock(mutex_);
+  torn_down_ = true;
+}
+
+unsigned ServerCore::thread_count() const {
+  if (config_.threads > 0) return config_.threads;
+  // At least two, so that one slow handler never stalls every connection.
+  return std::max(2u, std::thread::hardware_concurrency());
+}
+
+void ServerCore::open_acceptor() {
+  const std::string where = config_.host + ":" + std::to_string(config_.port);
+  beast::error_code ec;
+  tcp::resolver resolver(ioc_);
+  const auto endpoints = resolver.resolve(config_.host, std::to_string(config_.port),
+                                          tcp::resolver::numeric_service | tcp::resolver::passive, ec);
+  if (ec || endpoints.empty()) {
+    throw std::runtime_error("cannot listen on " + where + ": " + (ec ? ec.message() : "no address"));
+  }
+  const tcp::endpoint endpoint = endpoints.begin()->endpoint();
+  acceptor_.open(endpoint.protocol(), ec);
+  // reuse_address lets a restarted server bind despite TIME_WAIT; it does not allow two listeners.
+  if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) throw std::runtime_error("cannot listen on " + where + ": " + ec.message());
+  port_ = acceptor_.local_endpoint().port();
+}
+
+void ServerCore::run() {
+  net::post(control_, [this] {
+    if (stop_started_) return;
+    signals_.emplace(control_, SIGINT, SIGTERM);
+    signals_->async_wait([this](beast::error_code ec, int signal) {
+      if (ec) return;
+      log::info("signal " + std::to_string(signal) + " received, stopping");
+      begin_stop();
+    });
+    do_accept();
+  });
+
+  auto run_loop = [this] {
+    for (;;) {
+      try {
+        ioc_.run();
+        return;
+      } catch (const std::exception& e) {
+        log::error(std::string("unexpected exception in the server loop: ") + e.what());
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  const unsigned threads = thread_count();
+  pool.reserve(threads - 1);
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back(run_loop);
+  run_loop();
+  for (auto& thread : pool) thread.join();
+}
+
+void ServerCore::do_accept() {
+  acceptor_.async_accept(net::make_strand(ioc_), beast::bind_front_handler(&ServerCore::on_accept, this));
+}
+
+void ServerCore::on_accept(beast::error_code ec, tcp::socket socket) {
+  if (stop_started_ || !acceptor_.is_open()) return;
+  if (ec) {
+    log::warn("accept failed: " + ec.message());
+  } else {
+    auto session = std::make_shared<Session>(std::move(socket), *this);
+    std::uint64_t id = 0;
+    if (register_session(id, session)) {
+      session->set_id(id);
+      session->start();
+    }
+  }
+  do_accept();
+}
+
+bool ServerCore::register_session(std::uint64_t& id, const std::shared_ptr<Session>& session) {
+  std::lock_guard lock(mutex_);
+  if (stopping_) return false;
+  id = ++next_id_;
+  sessions_.emplace(id, session);
+  return true;
+}
+
+void ServerCore::unregister(std::uint64_t id) {
+  std::lock_guard lock(mutex_);
+  sessions_.erase(id);
+  // The last session gone: no need to wait out the grace period.
+  if (stopping_ && sessions_.empty() && !torn_down_) {
+    net::post(control_, [this] { grace_timer_.cancel(); });
+  }
+}
+
+std::vector<std::shared_ptr<Session>> ServerCore::mark_stopping() {
+  std::vector<std::shared_ptr<Session>> live;
+  std::lock_guard lock(mutex_);
+  stopping_ = true;
+  for (const auto& [id, weak] : sessions_) {
+    if (auto session = weak.lock()) live.push_back(std::move(session));
+  }
+  return live;
+}
+
+void ServerCore::begin_stop() {
+  if (stop_started_) return;
+  stop_started_ = true;
+  beast::error_code ignored;
+  acceptor_.close(ignored);
+  if (signals_) {
+    signals_->clear(ignored);  // gives SIGINT/SIGTERM back to their default action
+    signals_->cancel(ignored);
+  }
+  // The shared_ptrs must be released outside the registry lock: a session's destructor takes it.
+  const auto live = mark_stopping();
+  if (live.empty()) return;
+  for (const auto& session : live) session->shutdown(false);
+  grace_timer_.expires_after(config_.shutdown_grace);
+  grace_timer_.async_wait([this](beast::error_code ec) {
+    if (!ec) force_close_all();
+  });
+}
+
+void ServerCore::force_close_all() {
+  std::vector<std::shared_ptr<Session>> live;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, weak] : sessions_) {
+      if (auto session = weak.lock()) live.push_back(std::move(session));
+    }
+  }
+  if (!live.empty()) log::warn(std::to_string(live.size()) + " connection(s) still busy after the grace period");
+  for (const auto& session : live) session->shutdown(true);
+}
+
+}  // namespace
+
+struct Server::Impl : ServerCore {
+  using ServerCore::ServerCore;
+};
+
+Server::Server(const Config& config, Routes routes) : impl_(std::make_shared<Impl>(config, std::move(routes))) {}
+
+Server::~Server() = default;
+
+std::uint16_t Server::port() const { return impl_->port(); }
+
+void Server::run() { impl_->run(); }
+
+void Server::stop() { impl_->stop(); }
+
+}  // namespace sagebox::http

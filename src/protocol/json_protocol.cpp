@@ -1,0 +1,122 @@
+#include "sagebox/protocol/json_protocol.hpp"
+
+#include <array>
+#include <cstdint>
+#include <exception>
+#include <random>
+#include <string>
+
+#include "sagebox/error.hpp"
+#include "sagebox/log.hpp"
+
+namespace sagebox::protocol {
+namespace {
+
+constexpr std::string_view kContentType = "application/x-amz-json-1.1";
+
+// A version-4 UUID in lowercase, as AWS prints request ids.
+std::string request_id() {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  std::array<std::uint8_t, 16> bytes;
+  for (std::size_t i = 0; i < bytes.size(); i += 8) {
+    std::uint64_t word = random();
+    for (std::size_t j = 0; j < 8; ++j) bytes[i + j] = static_cast<std::uint8_t>(word >> (8 * j));
+  }
+  bytes[6] = static_cast<std::uint8_t>((bytes[6] & 0x0f) | 0x40);
+  bytes[8] = static_cast<std::uint8_t>((bytes[8] & 0x3f) | 0x80);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id;
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) id += '-';
+    id += kHex[bytes[i] >> 4];
+    id += kHex[bytes[i] & 15];
+  }
+  return id;
+}
+
+// SageMaker's modeled exceptions carry `Message`; Coral's generic ones `message` (AWS-BEHAVIOR §1).
+bool uses_capital_message(std::string_view code) {
+  return code == "ResourceNotFound" || code == "ResourceInUse" || code == "ResourceLimitExceeded" ||
+         code == "ConflictException";
+}
+
+Json parse_body(const std::string& body) {
+  // Clients send `{}` for an empty input; a body with nothing in it means the same.
+  if (body.find_first_not_of(" \t\r\n") == std::string::npos) return Json::object();
+  Json input = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (input.is_discarded()) throw ApiError::serialization("The request body is not valid JSON.");
+  if (!input.is_object()) throw ApiError::serialization("The request body must be a JSON object.");
+  return input;
+}
+
+std::string_view operation_name(const http::Request& request) {
+  std::string_view target = request.header("x-amz-target");
+  if (target.empty()) throw ApiError("UnknownOperationException", "Missing X-Amz-Target header.");
+  if (!target.starts_with(kTargetPrefix)) {
+    throw ApiError("UnknownOperationException", "Unknown operation " + std::string(target) + ".");
+  }
+  return target.substr(kTargetPrefix.size());
+}
+
+}  // namespace
+
+JsonProtocol::JsonProtocol(sagemaker::Service& service, const schema::Schema& schema,
+                           identity::IdentityConfig identity)
+    : service_(service), schema_(schema), identity_(std::move(identity)) {}
+
+http::Response JsonProtocol::handle(const http::Request& request) const {
+  try {
+    Json input = parse_body(request.body);
+    std::string_view name = operation_name(request);
+    const sagemaker::Operation* operation = service_.find(name);
+    if (!operation) {
+      throw ApiError("UnknownOperationException", "Unknown operation " + std::string(request.header("x-amz-target")) + ".");
+    }
+    identity::Caller caller = identity::identify(request, identity_);
+    Json valid = operation->input_shape.empty() ? Json::object() : schema_.validate(operation->input_shape, input);
+    return json_response(200, operation->handler(caller, valid));
+  } catch (const ApiError& error) {
+    return error_response(error);
+  } catch (const std::exception& failure) {
+    log::error(std::string("internal failure: ") + failure.what());
+    return error_response(ApiError::internal("An internal error occurred. Check sagebox's log."));
+  }
+}
+
+http::Response json_response(int status, const Json& body) {
+  http::Response response;
+  response.status = status;
+  response.content_type = std::string(kContentType);
+  response.headers.emplace_back("x-amzn-RequestId", request_id());
+  // Replacement rather than an exception: a stored string is always valid UTF-8, and a response must never fail.
+  response.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return response;
+}
+
+http::Response error_response(const ApiError& error) {
+  Json body = Json::object();
+  body["__type"] = error.code();
+  body[uses_capital_message(error.code()) ? "Message" : "message"] = error.message();
+  return json_response(error.http_status(), body);
+}
+
+http::Response transport_error_response(int status, std::string_view message) {
+  std::string code;
+  switch (status) {
+    case 413:
+      code = "RequestEntityTooLargeException";
+      break;
+    case 404:
+    case 405:
+      code = "UnknownOperationException";
+      break;
+    case 408:
+      code = "RequestTimeoutException";
+      break;
+    default:
+      code = status >= 500 ? "InternalFailure" : "SerializationException";
+  }
+  return error_response(ApiError(code, std::string(message), status));
+}
+
+}  // namespace sagebox::protocol

@@ -1,0 +1,142 @@
+#include "listing.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "sagebox/error.hpp"
+
+namespace sagebox::sagemaker {
+namespace {
+
+constexpr std::size_t kDefaultMaxResults = 10;
+constexpr char kBase64Url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+std::string base64url_encode(std::string_view bytes) {
+  std::string out;
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  for (unsigned char c : bytes) {
+    buffer = (buffer << 8) | c;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out += kBase64Url[(buffer >> bits) & 63];
+    }
+  }
+  if (bits > 0) out += kBase64Url[(buffer << (6 - bits)) & 63];
+  return out;
+}
+
+std::optional<std::string> base64url_decode(std::string_view text) {
+  std::string out;
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  for (char c : text) {
+    const char* at = std::char_traits<char>::find(kBase64Url, 64, c);
+    if (!at) return std::nullopt;
+    buffer = (buffer << 6) | static_cast<std::uint32_t>(at - kBase64Url);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((buffer >> bits) & 0xff);
+    }
+  }
+  return out;
+}
+
+std::string hmac_sha256(const std::string& key, std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+       data.size(), digest, &length);
+  return std::string(reinterpret_cast<const char*>(digest), length);
+}
+
+ApiError invalid_token() { return ApiError::validation("Invalid pagination token"); }
+
+// Epoch seconds (as validated: a number) to the millisecond the store keeps.
+// Clamped so a far-future or far-past bound stays a bound instead of overflowing.
+std::int64_t to_ms(const Json& seconds) {
+  constexpr double kLimit = 9.0e15;
+  return std::llround(std::clamp(seconds.get<double>() * 1000.0, -kLimit, kLimit));
+}
+
+}  // namespace
+
+std::string encode_page_token(const std::string& secret, const TokenBinding& binding, const store::Cursor& cursor) {
+  Json payload = {{"a", binding.account}, {"r", binding.region},       {"t", binding.type},
+                  {"s", binding.sort},    {"c", cursor.creation_ms},   {"n", cursor.name_key}};
+  const std::string text = payload.dump();
+  return base64url_encode(text) + "." + base64url_encode(hmac_sha256(secret, text));
+}
+
+std::optional<store::Cursor> decode_page_token(const std::string& secret, const TokenBinding& binding,
+                                               std::string_view token) {
+  const std::size_t dot = token.find('.');
+  if (dot == std::string_view::npos) return std::nullopt;
+  auto text = base64url_decode(token.substr(0, dot));
+  auto signature = base64url_decode(token.substr(dot + 1));
+  if (!text || !signature) return std::nullopt;
+  const std::string expected = hmac_sha256(secret, *text);
+  if (signature->size() != expected.size() ||
+      CRYPTO_memcmp(signature->data(), expected.data(), expected.size()) != 0) {
+    return std::nullopt;
+  }
+  Json payload = Json::parse(*text, nullptr, false);
+  try {
+    if (payload.at("a") != binding.account || payload.at("r") != binding.region || payload.at("t") != binding.type ||
+        payload.at("s") != binding.sort) {
+      return std::nullopt;
+    }
+    return store::Cursor{payload.at("c").get<std::int64_t>(), payload.at("n").get<std::string>()};
+  } catch (const Json::exception&) {
+    return std::nullopt;
+  }
+}
+
+Json list_resources(const Context& context, const identity::Caller& caller, const ResourceKind& kind,
+                    const Json& input) {
+  const std::string sort_by = input.value("SortBy", "CreationTime");
+  const std::string sort_order = input.value("SortOrder", "Descending");
+  const TokenBinding binding{caller.account, caller.region, std::string(kind.type), sort_by + ":" + sort_order};
+
+  store::PageQuery query;
+  query.sort = sort_by == "Name" ? store::SortKey::kName : store::SortKey::kCreationTime;
+  query.descending = sort_order == "Descending";
+  const std::size_t max_results = input.value("MaxResults", kDefaultMaxResults);
+  // One row more than the page tells whether another page follows.
+  query.limit = max_results + 1;
+  if (input.contains("CreationTimeAfter")) query.created_at_or_after_ms = to_ms(input["CreationTimeAfter"]);
+  if (input.contains("CreationTimeBefore")) query.created_before_ms = to_ms(input["CreationTimeBefore"]);
+  if (input.contains("NextToken")) {
+    query.after = decode_page_token(context.token_secret, binding, input["NextToken"].get<std::string>());
+    if (!query.after) throw invalid_token();
+  }
+
+  std::vector<store::PageRow> rows = context.resources.page(scope_of(caller), kind.type, query);
+  const bool more = rows.size() > max_results;
+  if (more) rows.resize(max_results);
+
+  // NameContains filters the page MaxResults already cut, as SageMaker does.
+  const std::string contains = store::lowercase(input.value("NameContains", ""));
+  Json summaries = Json::array();
+  for (const store::PageRow& row : rows) {
+    if (!contains.empty() && row.name_key.find(contains) == std::string::npos) continue;
+    summaries.push_back({{std::string(kind.name_member), row.name},
+                         {std::string(kind.arn_member), row.arn},
+                         {"CreationTime", epoch_seconds(row.creation_ms)}});
+  }
+  Json output = {{std::string(kind.summary_list), std::move(summaries)}};
+  if (more) {
+    const store::PageRow& last = rows.back();
+    output["NextToken"] = encode_page_token(context.token_secret, binding, {last.creation_ms, last.name_key});
+  }
+  return output;
+}
+
+}  // namespace sagebox::sagemaker

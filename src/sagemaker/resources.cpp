@@ -1,0 +1,63 @@
+#include "resources.hpp"
+
+#include <chrono>
+#include <utility>
+#include <vector>
+
+#include "sagebox/error.hpp"
+
+namespace sagebox::sagemaker {
+
+std::string resource_arn(const identity::Caller& caller, std::string_view type, std::string_view name) {
+  return "arn:aws:sagemaker:" + caller.region + ":" + caller.account + ":" + std::string(type) + "/" +
+         store::lowercase(name);
+}
+
+store::Scope scope_of(const identity::Caller& caller) { return {caller.account, caller.region}; }
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+Json epoch_seconds(std::int64_t ms) { return Json(static_cast<double>(ms) / 1000.0); }
+
+ApiError not_found(const identity::Caller& caller, const ResourceKind& kind, std::string_view name) {
+  return ApiError::validation("Could not find " + std::string(kind.noun) + " \"" +
+                              resource_arn(caller, kind.type, name) + "\".");
+}
+
+std::string create_resource(const Context& context, const identity::Caller& caller, const ResourceKind& kind,
+                            Json input) {
+  const std::string name = input.at(std::string(kind.name_member)).get<std::string>();
+  const std::string arn = resource_arn(caller, kind.type, name);
+  std::vector<store::Tag> tags;
+  if (auto it = input.find("Tags"); it != input.end()) {
+    for (const Json& tag : *it) tags.emplace_back(tag.at("Key").get<std::string>(), tag.value("Value", ""));
+    input.erase(it);
+  }
+  const std::int64_t created = now_ms();
+  input[std::string(kind.arn_member)] = arn;
+  input["CreationTime"] = epoch_seconds(created);
+  // Describe's member order, whatever order the input came in.
+  Json document = context.schema.project(kind.describe_output, input);
+  store::Resource resource{name, arn, created, document.dump()};
+  if (!context.resources.insert(scope_of(caller), kind.type, resource, tags)) {
+    throw ApiError::validation("Cannot create already existing " + std::string(kind.noun) + " \"" + arn + "\".");
+  }
+  return arn;
+}
+
+Json describe_resource(const Context& context, const identity::Caller& caller, const ResourceKind& kind,
+                       std::string_view name) {
+  auto found = context.resources.find(scope_of(caller), kind.type, name);
+  if (!found) throw not_found(caller, kind, name);
+  return Json::parse(found->document);
+}
+
+void delete_resource(const Context& context, const identity::Caller& caller, const ResourceKind& kind,
+                     std::string_view name) {
+  if (!context.resources.erase(scope_of(caller), kind.type, name)) throw not_found(caller, kind, name);
+}
+
+}  // namespace sagebox::sagemaker

@@ -1,0 +1,57 @@
+// What the hosting resources (models, endpoint configurations, endpoints) have in common: ARNs, SageMaker's
+// exact "already exists" and "could not find" messages, the stored echo of Create, and Describe/Delete.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "sagebox/error.hpp"
+#include "sagebox/identity/caller.hpp"
+#include "sagebox/json.hpp"
+#include "sagebox/sagemaker/service.hpp"
+
+namespace sagebox::sagemaker {
+
+struct ResourceKind {
+  std::string_view type;             // ARN resource type and store type: "endpoint-config"
+  std::string_view noun;             // as SageMaker's messages say it: "endpoint configuration"
+  std::string_view name_member;      // "EndpointConfigName"
+  std::string_view arn_member;       // "EndpointConfigArn"
+  std::string_view describe_output;  // shape of the stored document: "DescribeEndpointConfigOutput"
+  std::string_view summary_list;     // the List output's member: "EndpointConfigs"
+};
+
+inline constexpr ResourceKind kModelKind{"model", "model", "ModelName", "ModelArn", "DescribeModelOutput", "Models"};
+inline constexpr ResourceKind kEndpointConfigKind{"endpoint-config", "endpoint configuration", "EndpointConfigName",
+                                                  "EndpointConfigArn", "DescribeEndpointConfigOutput",
+                                                  "EndpointConfigs"};
+
+// arn:aws:sagemaker:<region>:<account>:<type>/<name in lowercase>
+std::string resource_arn(const identity::Caller& caller, std::string_view type, std::string_view name);
+
+store::Scope scope_of(const identity::Caller& caller);
+
+// Milliseconds since the epoch, now.
+std::int64_t now_ms();
+
+// A CreationTime as AWS writes it: epoch seconds with a millisecond fraction.
+Json epoch_seconds(std::int64_t ms);
+
+// Stores what Create received (`input`, validated, without its Tags) plus the ARN and CreationTime, shaped as
+// Describe returns it; the input's Tags are stored beside it. Returns the ARN.
+// Throws ValidationException "Cannot create already existing <noun> "<arn>"." when the name is taken.
+std::string create_resource(const Context& context, const identity::Caller& caller, const ResourceKind& kind,
+                            Json input);
+
+// The stored document. Throws ValidationException "Could not find <noun> "<arn>"." when there is none.
+Json describe_resource(const Context& context, const identity::Caller& caller, const ResourceKind& kind,
+                       std::string_view name);
+
+// Throws like describe_resource when there is nothing to delete.
+void delete_resource(const Context& context, const identity::Caller& caller, const ResourceKind& kind,
+                     std::string_view name);
+
+ApiError not_found(const identity::Caller& caller, const ResourceKind& kind, std::string_view name);
+
+}  // namespace sagebox::sagemaker

@@ -1,0 +1,18 @@
+#include "sagebox/sagemaker/service.hpp"
+
+namespace sagebox::sagemaker {
+
+Service::Service(store::Database& database, const schema::Schema& schema)
+    : resources_(database), context_{resources_, schema, database.secret()} {
+  add_model_operations(operations_, context_);
+  add_endpoint_config_operations(operations_, context_);
+}
+
+const Operation* Service::find(std::string_view name) const {
+  auto it = operations_.find(name);
+  return it == operations_.end() ? nullptr : &it->second;
+}
+
+void Service::reset() { resources_.clear(); }
+
+}  // namespace sagebox::sagemaker
