@@ -1,0 +1,155 @@
+#include "sagebox/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace {
+
+using sagebox::Config;
+using sagebox::ConfigResult;
+using sagebox::LogLevel;
+using sagebox::parse_config;
+using Env = std::map<std::string, std::string>;
+using Args = std::vector<std::string>;
+
+Config parse_ok(const Args& args, const Env& env = {}) {
+  const ConfigResult result = parse_config(args, env);
+  EXPECT_TRUE(result.config.has_value()) << result.text;
+  EXPECT_EQ(result.exit_code, 0);
+  return result.config.value_or(Config{});
+}
+
+void expect_error(const Args& args, const Env& env, const std::string& fragment) {
+  const ConfigResult result = parse_config(args, env);
+  EXPECT_FALSE(result.config.has_value());
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.text.rfind("sagebox: ", 0), 0u) << result.text;
+  EXPECT_NE(result.text.find(fragment), std::string::npos) << result.text;
+  EXPECT_NE(result.text.find("--help"), std::string::npos) << result.text;
+}
+
+TEST(Config, Defaults) {
+  const Config c = parse_ok({});
+  EXPECT_EQ(c.host, "127.0.0.1");
+  EXPECT_EQ(c.port, 8080);
+  EXPECT_EQ(c.db_path, "");
+  EXPECT_EQ(c.region, "us-east-1");
+  EXPECT_EQ(c.account, "123456789012");
+  EXPECT_EQ(c.threads, 0u);
+  EXPECT_EQ(c.log_level, LogLevel::kInfo);
+}
+
+TEST(Config, EachFlag) {
+  const Config c = parse_ok({"--host", "0.0.0.0", "--port", "9000", "--db", "/tmp/x.db", "--region", "eu-central-1",
+                             "--account", "000000000000", "--threads", "4", "--log-level", "debug"});
+  EXPECT_EQ(c.host, "0.0.0.0");
+  EXPECT_EQ(c.port, 9000);
+  EXPECT_EQ(c.db_path, "/tmp/x.db");
+  EXPECT_EQ(c.region, "eu-central-1");
+  EXPECT_EQ(c.account, "000000000000");
+  EXPECT_EQ(c.threads, 4u);
+  EXPECT_EQ(c.log_level, LogLevel::kDebug);
+}
+
+TEST(Config, EqualsForm) {
+  const Config c = parse_ok({"--port=0", "--region=us-gov-west-1", "--log-level=error", "--db=a=b.db", "--threads=256"});
+  EXPECT_EQ(c.port, 0);
+  EXPECT_EQ(c.region, "us-gov-west-1");
+  EXPECT_EQ(c.log_level, LogLevel::kError);
+  EXPECT_EQ(c.db_path, "a=b.db");
+  EXPECT_EQ(c.threads, 256u);
+}
+
+TEST(Config, EachEnvironmentVariable) {
+  const Config c = parse_ok({}, {{"SAGEBOX_HOST", "::1"},
+                                 {"SAGEBOX_PORT", "65535"},
+                                 {"SAGEBOX_DB", "state.db"},
+                                 {"SAGEBOX_REGION", "ap-southeast-2"},
+                                 {"SAGEBOX_ACCOUNT", "111122223333"},
+                                 {"SAGEBOX_THREADS", "8"},
+                                 {"SAGEBOX_LOG_LEVEL", "warn"},
+                                 {"UNRELATED", "x"}});
+  EXPECT_EQ(c.host, "::1");
+  EXPECT_EQ(c.port, 65535);
+  EXPECT_EQ(c.db_path, "state.db");
+  EXPECT_EQ(c.region, "ap-southeast-2");
+  EXPECT_EQ(c.account, "111122223333");
+  EXPECT_EQ(c.threads, 8u);
+  EXPECT_EQ(c.log_level, LogLevel::kWarn);
+}
+
+TEST(Config, FlagsWinOverEnvironment) {
+  const Config c = parse_ok({"--port", "1234", "--region=eu-west-1"},
+                            {{"SAGEBOX_PORT", "5678"}, {"SAGEBOX_REGION", "us-west-2"}, {"SAGEBOX_ACCOUNT", "999999999999"}});
+  EXPECT_EQ(c.port, 1234);
+  EXPECT_EQ(c.region, "eu-west-1");
+  EXPECT_EQ(c.account, "999999999999");
+}
+
+TEST(Config, LastFlagWins) { EXPECT_EQ(parse_ok({"--port", "1", "--port", "2"}).port, 2); }
+
+TEST(Config, BadFlagValues) {
+  expect_error({"--port", "abc"}, {}, "--port");
+  expect_error({"--port", "65536"}, {}, "65535");
+  expect_error({"--port", "-1"}, {}, "--port");
+  expect_error({"--port", ""}, {}, "--port");
+  expect_error({"--port", "80x"}, {}, "--port");
+  expect_error({"--threads", "257"}, {}, "--threads");
+  expect_error({"--threads", "two"}, {}, "--threads");
+  expect_error({"--account", "12345678901"}, {}, "12 digits");
+  expect_error({"--account", "1234567890123"}, {}, "--account");
+  expect_error({"--account", "12345678901a"}, {}, "--account");
+  expect_error({"--region", "US-EAST-1"}, {}, "--region");
+  expect_error({"--region", "useast1"}, {}, "--region");
+  expect_error({"--region", "us-east"}, {}, "--region");
+  expect_error({"--log-level", "trace"}, {}, "--log-level");
+  expect_error({"--host", ""}, {}, "--host");
+}
+
+TEST(Config, BadEnvironmentValuesNameTheVariable) {
+  expect_error({}, {{"SAGEBOX_PORT", "http"}}, "SAGEBOX_PORT");
+  expect_error({}, {{"SAGEBOX_THREADS", "1000"}}, "SAGEBOX_THREADS");
+  expect_error({}, {{"SAGEBOX_ACCOUNT", "1"}}, "SAGEBOX_ACCOUNT");
+  expect_error({}, {{"SAGEBOX_REGION", "mars"}}, "SAGEBOX_REGION");
+  expect_error({}, {{"SAGEBOX_LOG_LEVEL", "loud"}}, "SAGEBOX_LOG_LEVEL");
+}
+
+TEST(Config, BadFlagShapes) {
+  expect_error({"--bogus"}, {}, "unknown option '--bogus'");
+  expect_error({"--bogus=1"}, {}, "unknown option");
+  expect_error({"stray"}, {}, "unexpected argument 'stray'");
+  expect_error({"--port"}, {}, "needs a value");
+}
+
+TEST(Config, Help) {
+  for (const char* flag : {"--help", "-h"}) {
+    const ConfigResult result = parse_config({flag}, {});
+    EXPECT_FALSE(result.config.has_value());
+    EXPECT_EQ(result.exit_code, 0);
+    EXPECT_EQ(result.text, sagebox::usage_text());
+  }
+  // Help wins even when other values are bad.
+  EXPECT_EQ(parse_config({"--port", "x", "--help"}, {{"SAGEBOX_PORT", "y"}}).exit_code, 0);
+}
+
+TEST(Config, UsageListsEveryFlagWithEnvAndDefault) {
+  const std::string usage = sagebox::usage_text();
+  for (const char* needle :
+       {"--host", "SAGEBOX_HOST", "127.0.0.1", "--port", "SAGEBOX_PORT", "8080", "--db", "SAGEBOX_DB", "--region",
+        "SAGEBOX_REGION", "us-east-1", "--account", "SAGEBOX_ACCOUNT", "123456789012", "--threads", "SAGEBOX_THREADS",
+        "--log-level", "SAGEBOX_LOG_LEVEL", "info", "--help", "--version"}) {
+    EXPECT_NE(usage.find(needle), std::string::npos) << needle;
+  }
+}
+
+TEST(Config, Version) {
+  const ConfigResult result = parse_config({"--version"}, {});
+  EXPECT_FALSE(result.config.has_value());
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(result.text, std::string("sagebox ") + SAGEBOX_VERSION + "\n");
+}
+
+}  // namespace

@@ -1,0 +1,447 @@
+#include "sagebox/http/server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+namespace {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using sagebox::Config;
+using sagebox::http::Request;
+using sagebox::http::Response;
+using sagebox::http::Routes;
+using sagebox::http::Server;
+using namespace std::chrono_literals;
+
+Response text(int status, std::string body) {
+  Response r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+// A server on an ephemeral port, run on its own thread, with stub routes that record what they saw.
+class Harness {
+ public:
+  Harness() {
+    config.port = 0;
+    config.threads = 2;
+    routes.api = [this](const Request& request) {
+      std::lock_guard lock(mutex);
+      last = request;
+      ++api_calls;
+      if (request.body == "boom") throw std::runtime_error("boom");
+      if (request.body == "slow") {
+        slow_entered = true;
+        std::this_thread::sleep_for(600ms);
+      }
+      if (request.body == "stop") server->stop();
+      Response r = text(200, "api:" + request.body);
+      r.headers.emplace_back("X-Echo", "yes");
+      return r;
+    };
+    routes.health = [] { return text(200, "healthy"); };
+    routes.reset = [this] {
+      ++resets;
+      return text(200, "reset");
+    };
+    routes.error = [](int status, std::string_view message) {
+      Response r = text(status, "error:" + std::string(message));
+      r.headers.emplace_back("X-Test-Error", std::to_string(status));
+      return r;
+    };
+  }
+
+  ~Harness() { stop_and_join(); }
+
+  void start() {
+    server = std::make_unique<Server>(config, routes);
+    thread = std::thread([this] { server->run(); });
+  }
+
+  // Returns how long run() took to return after stop().
+  std::chrono::milliseconds stop_and_join() {
+    const auto started = std::chrono::steady_clock::now();
+    if (server) server->stop();
+    if (thread.joinable()) thread.join();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  }
+
+  std::uint16_t port() const { return server->port(); }
+
+  Config config;
+  Routes routes;
+  std::unique_ptr<Server> server;
+  std::thread thread;
+  std::mutex mutex;
+  std::optional<Request> last;
+  std::atomic<int> api_calls{0};
+  std::atomic<int> resets{0};
+  std::atomic<bool> slow_entered{false};
+};
+
+class Client {
+ public:
+  explicit Client(std::uint16_t port) : stream_(ioc_) {
+    stream_.connect(tcp::endpoint(net::ip::address_v4::loopback(), port));
+    stream_.expires_after(10s);
+  }
+
+  bhttp::response<bhttp::string_body> send(bhttp::request<bhttp::string_body> request) {
+    request.prepare_payload();
+    bhttp::write(stream_, request);
+    bhttp::response<bhttp::string_body> response;
+    bhttp::read(stream_, buffer_, response);
+    return response;
+  }
+
+  bhttp::response<bhttp::string_body> send(bhttp::verb method, std::string target, std::string body = "",
+                                           unsigned version = 11) {
+    bhttp::request<bhttp::string_body> request{method, target, version};
+    request.set(bhttp::field::host, "localhost");
+    request.body() = std::move(body);
+    return send(std::move(request));
+  }
+
+  void write_raw(std::string_view bytes) { net::write(stream_.socket(), net::buffer(bytes.data(), bytes.size())); }
+
+  bhttp::response<bhttp::string_body> read_response() {
+    bhttp::response<bhttp::string_body> response;
+    bhttp::read(stream_, buffer_, response);
+    return response;
+  }
+
+  // True when the server closed the connection (orderly EOF or reset) before `within` elapsed.
+  bool closed_by_server(std::chrono::seconds within = 5s) {
+    stream_.expires_after(within);
+    char byte;
+    beast::error_code ec;
+    stream_.read_some(net::buffer(&byte, 1), ec);
+    return ec == net::error::eof || ec == net::error::connection_reset;
+  }
+
+  beast::tcp_stream& stream() { return stream_; }
+
+ private:
+  net::io_context ioc_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+};
+
+TEST(HttpServer, PostGoesToApiWithLowercasedHeadersAndIntactBody) {
+  Harness h;
+  h.start();
+  Client client(h.port());
+  bhttp::request<bhttp::string_body> request{bhttp::verb::post, "/base/path?x=1", 11};
+  request.set(bhttp::field::host, "localhost");
+  request.set("X-Amz-Target", "SageMaker.CreateModel");
+  request.set(bhttp::field::content_type, "application/x-amz-json-1.1");
+  const std::string body = "{\"ModelName\":\"m\",\"bin\":\"\\u0000 \xc3\xa9\"}";
+  request.body() = body;
+  const auto response = client.send(std::move(request));
+
+  EXPECT_EQ(response.result_int(), 200);
+  EXPECT_EQ(response.body(), "api:" + body);
+  EXPECT_EQ(response[bhttp::field::content_type], "application/json");
+  EXPECT_EQ(response["X-Echo"], "yes");
+  std::lock_guard lock(h.mutex);
+  ASSERT_TRUE(h.last.has_value());
+  EXPECT_EQ(h.last->method, "POST");
+  EXPECT_EQ(h.last->target, "/base/path?x=1");
+  EXPECT_EQ(h.last->header("x-amz-target"), "SageMaker.CreateModel");
+  EXPECT_EQ(h.last->header("content-type"), "application/x-amz-json-1.1");
+  EXPECT_TRUE(h.last->has_header("host"));
+  EXPECT_FALSE(h.last->has_header("X-Amz-Target"));
+  EXPECT_EQ(h.last->body, body);
+}
+
+TEST(HttpServer, AdminRoutes) {
+  Harness h;
+  h.start();
+  Client client(h.port());
+  auto health = client.send(bhttp::verb::get, "/_sagebox/health");
+  EXPECT_EQ(health.result_int(), 200);
+  EXPECT_EQ(health.body(), "healthy");
+
+  for (const char* target : {"/_sagebox/reset", "/_sagebox/reset/", "/moto-api/reset", "/moto-api/reset/",
+                             "/moto-api/reset?x=1", "/_sagebox/reset/?a=b"}) {
+    auto reset = client.send(bhttp::verb::post, target);
+    EXPECT_EQ(reset.result_int(), 200) << target;
+    EXPECT_EQ(reset.body(), "reset") << target;
+  }
+  EXPECT_EQ(h.resets, 6);
+
+  auto wrong_method = client.send(bhttp::verb::get, "/_sagebox/reset");
+  EXPECT_EQ(wrong_method.result_int(), 405);
+  EXPECT_EQ(wrong_method["X-Test-Error"], "405");
+  EXPECT_EQ(wrong_method[bhttp::field::allow], "POST");
+  EXPECT_EQ(client.send(bhttp::verb::post, "/_sagebox/health").result_int(), 405);
+  EXPECT_EQ(client.send(bhttp::verb::get, "/").result_int(), 405);
+  EXPECT_EQ(client.send(bhttp::verb::post, "/_sagebox/nothing").result_int(), 404);
+  EXPECT_EQ(h.api_calls, 0);
+}
+
+TEST(HttpServer, KeepAliveServesSeveralRequestsOnOneConnection) {
+  Harness h;
+  h.start();
+  Client client(h.port());
+  for (int i = 0; i < 3; ++i) {
+    auto response = client.send(bhttp::verb::post, "/", "n" + std::to_string(i));
+    EXPECT_EQ(response.result_int(), 200);
+    EXPECT_EQ(response.body(), "api:n" + std::to_string(i));
+    EXPECT_TRUE(response.keep_alive());
+  }
+}
+
+TEST(HttpServer, PipelinedRequestsAreAnsweredInOrder) {
+  Harness h;
+  h.start();
+  Client client(h.port());
+  client.write_raw(
+      "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\naPOST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nb");
+  EXPECT_EQ(client.read_response().body(), "api:a");
+  EXPECT_EQ(client.read_response().body(), "api:b");
+}
+
+TEST(HttpServer, BodyOverTheLimitGets413AndTheConnectionCloses) {
+  Harness h;
+  h.config.body_limit = 1024;
+  h.start();
+  {
+    Client client(h.port());
+    EXPECT_EQ(client.send(bhttp::verb::post, "/", std::string(1024, 'a')).result_int(), 200);
+  }
+  Client client(h.port());
+  const auto response = client.send(bhttp::verb::post, "/", std::string(4096, 'a'));
+  EXPECT_EQ(response.result_int(), 413);
+  EXPECT_EQ(response["X-Test-Error"], "413");
+  EXPECT_NE(response.body().find("1024"), std::string::npos) << response.body();
+  EXPECT_FALSE(response.keep_alive());
+  EXPECT_TRUE(client.closed_by_server());
+  EXPECT_EQ(h.api_calls, 1);
+}
+
+TEST(HttpServer, ChunkedBodyOverTheLimitGets413) {
+  Harness h;
+  h.config.body_limit = 16;
+  h.start();
+  Client client(h.port());
+  client.write_raw("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n20\r\n" + std::string(32, 'z') +
+                   "\r\n0\r\n\r\n");
+  EXPECT_EQ(client.read_response().result_int(), 413);
+  EXPECT_TRUE(client.closed_by_server());
+}
+
+TEST(HttpServer, MalformedRequestGets400AndTheConnectionCloses) {
+  Harness h;
+  h.start();
+  Client client(h.port());
+  client.write_raw("POST /\x01 HTTP/1.1\r\n\r\n");
+  const auto response = client.read_response();
+  EXPECT_EQ(response.result_int(), 400);
+  EXPECT_EQ(response["X-Test-Error"], "400");
+  EXPECT_TRUE(client.closed_by_server());
+}
+
+TEST(HttpServer, ExpectContinueIsHonoured) {
+  Harness h;
+  h.start();
+  Client client(h.port());
+  client.write_raw("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+  std::string interim(25, '\0');
+  net::read(client.stream().socket(), net::buffer(interim));
+  EXPECT_EQ(interim, "HTTP/1.1 100 Continue\r\n\r\n");
+  client.write_raw("hello");
+  EXPECT_EQ(client.read_response().body(), "api:hello");
+}
+
+TEST(HttpServer, ThrowingHandlerGives500AndServerKeepsServing) {
+  Harness h;
+  h.start();
+  Client client(h.port());
+  const auto failed = client.send(bhttp::verb::post, "/", "boom");
+  EXPECT_EQ(failed.result_int(), 500);
+  EXPECT_EQ(failed["X-Test-Error"], "500");
+  EXPECT_NE(failed.body().find("boom"), std::string::npos);
+  EXPECT_EQ(client.send(bhttp::verb::post, "/", "fine").body(), "api:fine");
+  Client other(h.port());
+  EXPECT_EQ(other.send(bhttp::verb::post, "/", "fine").result_int(), 200);
+}
+
+TEST(HttpServer, ThrowingErrorRouteStillAnswers) {
+  Harness h;
+  h.routes.error = [](int, std::string_view) -> Response { throw std::runtime_error("no"); };
+  h.start();
+  Client client(h.port());
+  const auto response = client.send(bhttp::verb::post, "/", "boom");
+  EXPECT_EQ(response.result_int(), 500);
+}
+
+TEST(HttpServer, IdleKeptAliveConnectionIsClosedAfterIdleTimeout) {
+  Harness h;
+  h.config.idle_timeout = 1s;
+  h.start();
+  Client client(h.port());
+  EXPECT_EQ(client.send(bhttp::verb::post, "/", "x").result_int(), 200);
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_TRUE(client.closed_by_server(5s));
+  const auto waited = std::chrono::steady_clock::now() - started;
+  EXPECT_GE(waited, 800ms);
+  EXPECT_LT(waited, 4s);
+}
+
+TEST(HttpServer, IncompleteRequestIsDroppedAfterReadTimeout) {
+  Harness h;
+  h.config.read_timeout = 1s;
+  h.start();
+  Client client(h.port());
+  client.write_raw("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc");
+  EXPECT_TRUE(client.closed_by_server(5s));
+}
+
+TEST(HttpServer, Http10RequestWorksAndCloses) {
+  Harness h;
+  h.start();
+  Client client(h.port());
+  const auto response = client.send(bhttp::verb::post, "/", "old", 10);
+  EXPECT_EQ(response.version(), 10u);
+  EXPECT_EQ(response.result_int(), 200);
+  EXPECT_EQ(response.body(), "api:old");
+  EXPECT_TRUE(client.closed_by_server());
+}
+
+TEST(HttpServer, Http10KeepAliveIsHonoured) {
+  Harness h;
+  h.start();
+  Client client(h.port());
+  bhttp::request<bhttp::string_body> request{bhttp::verb::post, "/", 10};
+  request.keep_alive(true);
+  request.body() = "a";
+  auto first = client.send(request);
+  EXPECT_TRUE(first.keep_alive());
+  EXPECT_EQ(client.send(request).body(), "api:a");
+}
+
+TEST(HttpServer, StopLetsAnInFlightRequestFinish) {
+  Harness h;
+  h.start();
+  std::optional<bhttp::response<bhttp::string_body>> response;
+  std::thread client_thread([&] {
+    Client client(h.port());
+    response = client.send(bhttp::verb::post, "/", "slow");
+  });
+  while (!h.slow_entered) std::this_thread::sleep_for(5ms);
+  const auto took = h.stop_and_join();
+  client_thread.join();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->result_int(), 200);
+  EXPECT_EQ(response->body(), "api:slow");
+  EXPECT_FALSE(response->keep_alive());
+  EXPECT_LT(took, 5s);
+}
+
+TEST(HttpServer, StopClosesIdleConnectionsPromptly) {
+  Harness h;
+  h.start();
+  Client client(h.port());
+  EXPECT_EQ(client.send(bhttp::verb::post, "/", "x").result_int(), 200);
+  const auto took = h.stop_and_join();
+  EXPECT_LT(took, 2s);
+  EXPECT_TRUE(client.closed_by_server(2s));
+}
+
+TEST(HttpServer, GraceExpiryClosesStuckRequests) {
+  Harness h;
+  h.config.shutdown_grace = 1s;
+  h.start();
+  Client client(h.port());
+  client.write_raw("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc");  // never completed
+  std::this_thread::sleep_for(100ms);
+  const auto took = h.stop_and_join();
+  EXPECT_GE(took, 800ms);
+  EXPECT_LT(took, 4s);
+}
+
+TEST(HttpServer, StopBeforeAnyConnectionReturnsPromptly) {
+  Harness h;
+  h.start();
+  std::this_thread::sleep_for(50ms);
+  EXPECT_LT(h.stop_and_join(), 1s);
+}
+
+TEST(HttpServer, StopBeforeRunMakesRunReturn) {
+  Harness h;
+  h.server = std::make_unique<Server>(h.config, h.routes);
+  h.server->stop();
+  h.server->stop();  // idempotent
+  const auto started = std::chrono::steady_clock::now();
+  h.server->run();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);
+}
+
+TEST(HttpServer, StopFromAHandler) {
+  Harness h;
+  h.start();
+  Client client(h.port());
+  const auto response = client.send(bhttp::verb::post, "/", "stop");
+  EXPECT_EQ(response.result_int(), 200);
+  h.thread.join();  // run() returns by itself
+}
+
+TEST(HttpServer, ConstructWithoutRunIsSafe) {
+  Harness h;
+  h.server = std::make_unique<Server>(h.config, h.routes);
+  EXPECT_NE(h.server->port(), 0);
+}
+
+TEST(HttpServer, BindConflictThrows) {
+  Harness h;
+  h.start();
+  Config second = h.config;
+  second.port = h.port();
+  try {
+    Server other(second, h.routes);
+    FAIL() << "expected a bind failure";
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("cannot listen on 127.0.0.1:" + std::to_string(h.port())), std::string::npos) << what;
+    EXPECT_NE(what.find("in use"), std::string::npos) << what;
+  }
+}
+
+TEST(HttpServer, ManyConcurrentClients) {
+  Harness h;
+  h.config.threads = 4;
+  h.start();
+  std::atomic<int> ok{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 8; ++c) {
+    clients.emplace_back([&, c] {
+      Client client(h.port());
+      for (int i = 0; i < 20; ++i) {
+        const std::string body = std::to_string(c) + "-" + std::to_string(i);
+        if (client.send(bhttp::verb::post, "/", body).body() == "api:" + body) ++ok;
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(ok, 160);
+}
+
+}  // namespace
