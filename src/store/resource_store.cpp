@@ -73,6 +73,16 @@ bool ResourceStore::erase(const Scope& scope, std::string_view type, std::string
   });
 }
 
+std::vector<Tag> ResourceStore::tags(std::string_view arn) {
+  return db_.read([&](Connection& c) {
+    Statement& select = c.prepare("SELECT key, value FROM tags WHERE arn_key = ? ORDER BY position, key");
+    select.bind(1, lowercase(arn));
+    std::vector<Tag> found;
+    while (select.step()) found.emplace_back(select.text(0), select.text(1));
+    return found;
+  });
+}
+
 std::vector<PageRow> ResourceStore::page(const Scope& scope, std::string_view type, const PageQuery& query) {
   // The ORDER BY matches an index (the primary key for names, resources_by_creation for time), so a page costs
   // a range scan of its own rows, whatever the table holds.

@@ -65,6 +65,9 @@ class ResourceStore {
   // Deletes the resource and its tags; false if there was none.
   bool erase(const Scope& scope, std::string_view type, std::string_view name);
 
+  // The tags of the resource with this ARN (matched case-insensitively), in the order they were first set.
+  std::vector<Tag> tags(std::string_view arn);
+
   // Up to query.limit rows in sort order after query.after. Served by an index of (scope, type, sort key).
   std::vector<PageRow> page(const Scope& scope, std::string_view type, const PageQuery& query);
 

@@ -1,0 +1,121 @@
+// The JSON 1.1 pipeline in-process: body, target, identity, validation, operation, and the error bytes.
+#include "sagebox/protocol/json_protocol.hpp"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "sagebox/store/database.hpp"
+
+namespace sagebox::protocol {
+namespace {
+
+class ProtocolTest : public ::testing::Test {
+ protected:
+  http::Response call(std::string_view target, std::string body) {
+    http::Request request;
+    request.method = "POST";
+    request.target = "/";
+    if (!target.empty()) request.headers.emplace_back("x-amz-target", std::string(target));
+    request.body = std::move(body);
+    return protocol_.handle(request);
+  }
+  static Json body_of(const http::Response& response) { return Json::parse(response.body); }
+  static std::string header(const http::Response& response, std::string_view name) {
+    for (const auto& [key, value] : response.headers) {
+      if (key == name) return value;
+    }
+    return "";
+  }
+
+  store::Database db_{""};
+  sagemaker::Service service_{db_, schema::Schema::embedded()};
+  JsonProtocol protocol_{service_, schema::Schema::embedded(), {"123456789012", "us-east-1"}};
+};
+
+TEST_F(ProtocolTest, SuccessCarriesContentTypeAndRequestId) {
+  http::Response response = call("SageMaker.ListModels", "{}");
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.content_type, "application/x-amz-json-1.1");
+  EXPECT_TRUE(std::regex_match(header(response, "x-amzn-RequestId"),
+                               std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")));
+  EXPECT_EQ(response.body, R"({"Models":[]})");
+}
+
+TEST_F(ProtocolTest, EmptyBodyMeansEmptyInput) { EXPECT_EQ(call("SageMaker.ListModels", "").status, 200); }
+
+TEST_F(ProtocolTest, InvalidJsonIsASerializationException) {
+  for (const char* body : {"{", "[]", "\"text\"", "12", "{\"a\":}", "null"}) {
+    http::Response response = call("SageMaker.ListModels", body);
+    EXPECT_EQ(response.status, 400) << body;
+    EXPECT_EQ(body_of(response)["__type"], "SerializationException") << body;
+    EXPECT_TRUE(body_of(response).contains("message"));
+  }
+}
+
+TEST_F(ProtocolTest, JsonIsParsedBeforeTheTargetIsRouted) {
+  EXPECT_EQ(body_of(call("SageMaker.Nope", "{"))["__type"], "SerializationException");
+}
+
+TEST_F(ProtocolTest, UnknownOrMissingTargets) {
+  for (const char* target : {"", "SageMaker.Nope", "Other.ListModels", "SageMaker.", "ListModels"}) {
+    http::Response response = call(target, "{}");
+    EXPECT_EQ(response.status, 400) << target;
+    EXPECT_EQ(body_of(response)["__type"], "UnknownOperationException") << target;
+  }
+}
+
+TEST_F(ProtocolTest, ErrorBodiesHaveTypeAndMessageOnly) {
+  http::Response response = call("SageMaker.DescribeModel", R"({"ModelName":"x"})");
+  EXPECT_EQ(response.status, 400);
+  EXPECT_EQ(response.body,
+            R"({"__type":"ValidationException","message":"Could not find model \"arn:aws:sagemaker:us-east-1:123456789012:model/x\"."})");
+  EXPECT_FALSE(header(response, "x-amzn-RequestId").empty());
+}
+
+TEST_F(ProtocolTest, ModeledSageMakerExceptionsUseCapitalMessage) {
+  EXPECT_EQ(error_response(ApiError("ResourceLimitExceeded", "too many")).body,
+            R"({"__type":"ResourceLimitExceeded","Message":"too many"})");
+  EXPECT_EQ(error_response(ApiError("ResourceNotFound", "x")).body, R"({"__type":"ResourceNotFound","Message":"x"})");
+  EXPECT_EQ(error_response(ApiError("ThrottlingException", "Rate exceeded")).body,
+            R"({"__type":"ThrottlingException","message":"Rate exceeded"})");
+}
+
+TEST_F(ProtocolTest, TransportErrorsAreAwsShaped) {
+  http::Response response = transport_error_response(413, "too big");
+  EXPECT_EQ(response.status, 413);
+  EXPECT_EQ(response.body, R"({"__type":"RequestEntityTooLargeException","message":"too big"})");
+  EXPECT_EQ(body_of(transport_error_response(500, "x"))["__type"], "InternalFailure");
+  EXPECT_EQ(body_of(transport_error_response(400, "x"))["__type"], "SerializationException");
+}
+
+TEST_F(ProtocolTest, ValidationHappensBeforeLookup) {
+  http::Response response = call("SageMaker.DescribeEndpointConfig", R"({"EndpointConfigName":"my_config"})");
+  EXPECT_EQ(body_of(response)["message"],
+            "1 validation error detected: Value 'my_config' at 'endpointConfigName' failed to satisfy constraint: "
+            "Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}");
+}
+
+TEST_F(ProtocolTest, IdentityPartitionsResources) {
+  http::Request request;
+  request.method = "POST";
+  request.headers = {{"x-amz-target", "SageMaker.CreateModel"},
+                     {"authorization",
+                      "AWS4-HMAC-SHA256 Credential=111122223333/20261125/eu-west-1/sagemaker/aws4_request, "
+                      "SignedHeaders=host, Signature=00"}};
+  request.body = R"({"ModelName":"m"})";
+  http::Response response = protocol_.handle(request);
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(body_of(response)["ModelArn"], "arn:aws:sagemaker:eu-west-1:111122223333:model/m");
+  EXPECT_EQ(call("SageMaker.DescribeModel", R"({"ModelName":"m"})").status, 400);
+}
+
+TEST_F(ProtocolTest, MalformedAuthorizationIsReported) {
+  http::Request request;
+  request.headers = {{"x-amz-target", "SageMaker.ListModels"}, {"authorization", "Bearer x"}};
+  request.body = "{}";
+  EXPECT_EQ(body_of(protocol_.handle(request))["__type"], "IncompleteSignatureException");
+}
+
+}  // namespace
+}  // namespace sagebox::protocol

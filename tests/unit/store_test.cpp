@@ -1,0 +1,176 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "sagebox/store/database.hpp"
+#include "sagebox/store/resource_store.hpp"
+
+namespace sagebox::store {
+namespace {
+
+const Scope kScope{"123456789012", "us-east-1"};
+
+Resource resource(std::string name, std::int64_t created) {
+  return {name, "arn:aws:sagemaker:us-east-1:123456789012:model/" + lowercase(name), created, "{}"};
+}
+
+std::vector<std::string> names(const std::vector<PageRow>& rows) {
+  std::vector<std::string> out;
+  for (const auto& row : rows) out.push_back(row.name);
+  return out;
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    path_ = std::filesystem::temp_directory_path() /
+            ("sagebox-store-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+             std::to_string(reinterpret_cast<std::uintptr_t>(this)));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+TEST(ResourceStore, InsertFindEraseCaseInsensitively) {
+  Database db("");
+  ResourceStore store(db);
+  EXPECT_TRUE(store.insert(kScope, "model", resource("My-Model", 1), {}));
+  EXPECT_FALSE(store.insert(kScope, "model", resource("my-model", 2), {}));
+  auto found = store.find(kScope, "model", "MY-MODEL");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->name, "My-Model");
+  EXPECT_EQ(found->creation_ms, 1);
+  EXPECT_FALSE(store.find(kScope, "endpoint-config", "my-model"));
+  EXPECT_FALSE(store.find({"123456789012", "eu-west-1"}, "model", "my-model"));
+  EXPECT_TRUE(store.erase(kScope, "model", "my-MODEL"));
+  EXPECT_FALSE(store.erase(kScope, "model", "my-model"));
+  EXPECT_TRUE(store.insert(kScope, "model", resource("my-model", 3), {}));
+}
+
+TEST(ResourceStore, PagesInEitherOrderWithCursors) {
+  Database db("");
+  ResourceStore store(db);
+  store.insert(kScope, "model", resource("b", 20), {});
+  store.insert(kScope, "model", resource("a", 30), {});
+  store.insert(kScope, "model", resource("c", 10), {});
+  store.insert(kScope, "model", resource("d", 20), {});  // same millisecond as b: the name breaks the tie
+  PageQuery query;
+  EXPECT_EQ(names(store.page(kScope, "model", query)), (std::vector<std::string>{"a", "d", "b", "c"}));
+  query.descending = false;
+  EXPECT_EQ(names(store.page(kScope, "model", query)), (std::vector<std::string>{"c", "b", "d", "a"}));
+  query.limit = 2;
+  auto first = store.page(kScope, "model", query);
+  query.after = Cursor{first.back().creation_ms, first.back().name_key};
+  EXPECT_EQ(names(store.page(kScope, "model", query)), (std::vector<std::string>{"d", "a"}));
+
+  PageQuery by_name;
+  by_name.sort = SortKey::kName;
+  by_name.descending = false;
+  by_name.after = Cursor{0, "b"};
+  EXPECT_EQ(names(store.page(kScope, "model", by_name)), (std::vector<std::string>{"c", "d"}));
+
+  PageQuery window;
+  window.created_at_or_after_ms = 20;
+  window.created_before_ms = 30;
+  EXPECT_EQ(names(store.page(kScope, "model", window)), (std::vector<std::string>{"d", "b"}));
+}
+
+TEST(ResourceStore, TagsAreStoredWithTheResourceAndGoWithIt) {
+  Database db("");
+  ResourceStore store(db);
+  Resource m = resource("m", 1);
+  store.insert(kScope, "model", m, {{"b", "2"}, {"a", "1"}});
+  EXPECT_EQ(store.tags(m.arn), (std::vector<Tag>{{"b", "2"}, {"a", "1"}}));
+  EXPECT_EQ(store.tags("ARN:AWS:SAGEMAKER:US-EAST-1:123456789012:MODEL/M").size(), 2u);
+  store.erase(kScope, "model", "m");
+  EXPECT_TRUE(store.tags(m.arn).empty());
+  store.insert(kScope, "model", m, {});
+  EXPECT_TRUE(store.tags(m.arn).empty());
+}
+
+TEST(ResourceStore, ClearRemovesEveryScope) {
+  Database db("");
+  ResourceStore store(db);
+  store.insert(kScope, "model", resource("a", 1), {{"k", "v"}});
+  store.insert({"111122223333", "eu-west-1"}, "model", resource("a", 1), {});
+  store.clear();
+  EXPECT_FALSE(store.find(kScope, "model", "a"));
+  EXPECT_FALSE(store.find({"111122223333", "eu-west-1"}, "model", "a"));
+}
+
+TEST(Database, FileSurvivesReopenWithItsSecretAndSchemaVersion) {
+  TempDir dir;
+  std::string secret;
+  {
+    Database db(dir.file("state.db"));
+    secret = db.secret();
+    EXPECT_EQ(secret.size(), 64u);
+    ResourceStore(db).insert(kScope, "model", resource("kept", 5), {});
+  }
+  Database db(dir.file("state.db"));
+  EXPECT_EQ(db.secret(), secret);
+  EXPECT_TRUE(ResourceStore(db).find(kScope, "model", "kept"));
+  EXPECT_EQ(db.read([](Connection& c) {
+              Statement& s = c.prepare("PRAGMA user_version");
+              s.step();
+              return s.integer(0);
+            }),
+            1);
+}
+
+TEST(Database, SecretsDifferBetweenDatabases) {
+  Database a("");
+  Database b("");
+  EXPECT_NE(a.secret(), b.secret());
+}
+
+TEST(Database, RejectsANewerSchema) {
+  TempDir dir;
+  { Database db(dir.file("state.db")); db.write([](Connection& c) { c.exec("PRAGMA user_version = 99"); }); }
+  EXPECT_THROW(Database(dir.file("state.db")), std::runtime_error);
+}
+
+TEST(Database, FailedWriteRollsBack) {
+  Database db("");
+  ResourceStore store(db);
+  EXPECT_THROW(db.write([](Connection& c) {
+    c.exec("INSERT INTO meta (key, value) VALUES ('probe', 'x')");
+    throw std::runtime_error("abandon");
+  }),
+               std::runtime_error);
+  EXPECT_EQ(db.read([](Connection& c) {
+              Statement& s = c.prepare("SELECT count(*) FROM meta WHERE key = 'probe'");
+              s.step();
+              return s.integer(0);
+            }),
+            0);
+}
+
+TEST(Database, ConcurrentWritersAndReadersNeverSeeLocks) {
+  TempDir dir;
+  Database db(dir.file("state.db"));
+  ResourceStore store(db);
+  std::vector<std::thread> threads;
+  std::atomic<int> created{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        if (store.insert(kScope, "model", resource("m" + std::to_string(t) + "-" + std::to_string(i), i), {})) {
+          ++created;
+        }
+        store.find(kScope, "model", "m0-0");
+        store.page(kScope, "model", PageQuery{});
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(created.load(), 200);
+}
+
+}  // namespace
+}  // namespace sagebox::store
