@@ -157,8 +157,11 @@ class ServerCore {
   std::uint16_t port() const { return port_; }
   void run();
   void stop() {
+    draining_ = true;
     net::post(control_, [this] { begin_stop(); });
   }
+  // True from the moment stop() is called, so a response finished just then already says Connection: close.
+  bool draining() const { return draining_; }
 
   const Config& config() const { return config_; }
   const Routes& routes() const { return routes_; }
@@ -191,6 +194,7 @@ class ServerCore {
   net::steady_timer grace_timer_;
   std::optional<net::signal_set> signals_;
   bool stop_started_ = false;  // control strand only
+  std::atomic<bool> draining_{false};
   std::uint16_t port_ = 0;
 };
 
@@ -266,6 +270,7 @@ class Session : public std::enable_shared_from_this<Session> {
     BeastRequest beast_request = parser_->release();
     const unsigned version = beast_request.version();
     const bool keep_alive = beast_request.keep_alive();
+    const bool head = beast_request.method() == bhttp::verb::head;
     const Request request = to_request(std::move(beast_request));
 
     const auto started = std::chrono::steady_clock::now();
@@ -276,7 +281,7 @@ class Session : public std::enable_shared_from_this<Session> {
       log::debug(request.method + " " + request.target + " " + std::to_string(response.status) + " " +
                  std::to_string(us) + "us");
     }
-    write(std::move(response), version, keep_alive && !closing_);
+    write(std::move(response), version, keep_alive && !closing_ && !core_.draining(), head);
   }
 
   void on_read_failed(const beast::error_code& ec) {
@@ -301,8 +306,10 @@ class Session : public std::enable_shared_from_this<Session> {
     write(error_response(core_.routes(), status, message), 11, false);
   }
 
-  void write(Response response, unsigned version, bool keep_alive) {
+  // A response to HEAD keeps its Content-Length but sends no body, or the client would misread the stream.
+  void write(Response response, unsigned version, bool keep_alive, bool head = false) {
     response_ = to_beast(std::move(response), version, keep_alive);
+    if (head) response_.body().clear();
     stream_.expires_after(core_.config().read_timeout);
     bhttp::async_write(stream_, response_, beast::bind_front_handler(&Session::on_write, shared_from_this()));
   }
@@ -311,7 +318,7 @@ class Session : public std::enable_shared_from_this<Session> {
     busy_ = false;
     if (ec) return close();
     if (linger_) return linger();
-    if (response_.need_eof() || closing_) {
+    if (response_.need_eof() || closing_ || core_.draining()) {
       beast::error_code ignored;
       stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
       return close();
@@ -400,6 +407,7 @@ void ServerCore::run() {
     signals_->async_wait([this](beast::error_code ec, int signal) {
       if (ec) return;
       log::info("signal " + std::to_string(signal) + " received, stopping");
+      draining_ = true;
       begin_stop();
     });
     do_accept();

@@ -52,6 +52,9 @@ Json describe_resource(const Context& context, const identity::Caller& caller, c
 void delete_resource(const Context& context, const identity::Caller& caller, const ResourceKind& kind,
                      std::string_view name);
 
+// Tag keys beginning with "aws:" are AWS's own: ValidationException.
+void require_unreserved_tag_keys(const Json& tags);
+
 ApiError not_found(const identity::Caller& caller, const ResourceKind& kind, std::string_view name);
 
 }  // namespace sagebox::sagemaker

@@ -6,6 +6,7 @@ Service::Service(store::Database& database, const schema::Schema& schema)
     : resources_(database), context_{resources_, schema, database.secret()} {
   add_model_operations(operations_, context_);
   add_endpoint_config_operations(operations_, context_);
+  add_tag_operations(operations_, context_);
 }
 
 const Operation* Service::find(std::string_view name) const {

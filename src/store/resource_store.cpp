@@ -83,6 +83,79 @@ std::vector<Tag> ResourceStore::tags(std::string_view arn) {
   });
 }
 
+namespace {
+
+// The ARN of a resource, read inside the caller's transaction; nullopt if there is no such resource.
+std::optional<std::string> arn_key_of(Connection& c, const Scope& scope, std::string_view type, std::string_view name) {
+  Statement& select =
+      c.prepare("SELECT arn FROM resources WHERE account = ? AND region = ? AND type = ? AND name_key = ?");
+  select.bind(1, scope.account).bind(2, scope.region).bind(3, type).bind(4, lowercase(name));
+  if (!select.step()) return std::nullopt;
+  std::string arn = lowercase(select.text(0));
+  select.reset();
+  return arn;
+}
+
+struct OverLimit {};
+
+}  // namespace
+
+TagWrite ResourceStore::add_tags(const Scope& scope, std::string_view type, std::string_view name,
+                                 const std::vector<Tag>& tags, std::size_t limit) {
+  try {
+    return db_.write([&](Connection& c) {
+      auto arn_key = arn_key_of(c, scope, type, name);
+      if (!arn_key) return TagWrite::kNoResource;
+      for (const auto& [key, value] : tags) {
+        c.prepare(
+             "INSERT INTO tags (arn_key, key, value, position) "
+             "VALUES (?1, ?2, ?3, (SELECT coalesce(max(position), -1) + 1 FROM tags WHERE arn_key = ?1)) "
+             "ON CONFLICT (arn_key, key) DO UPDATE SET value = excluded.value")
+            .bind(1, *arn_key)
+            .bind(2, key)
+            .bind(3, value)
+            .step();
+      }
+      Statement& count = c.prepare("SELECT count(*) FROM tags WHERE arn_key = ?");
+      count.bind(1, *arn_key).step();
+      const auto total = static_cast<std::size_t>(count.integer(0));
+      count.reset();
+      // Throwing out of the transaction rolls every upsert back.
+      if (total > limit) throw OverLimit{};
+      return TagWrite::kDone;
+    });
+  } catch (const OverLimit&) {
+    return TagWrite::kOverLimit;
+  }
+}
+
+bool ResourceStore::delete_tags(const Scope& scope, std::string_view type, std::string_view name,
+                                const std::vector<std::string>& keys) {
+  return db_.write([&](Connection& c) {
+    auto arn_key = arn_key_of(c, scope, type, name);
+    if (!arn_key) return false;
+    for (const std::string& key : keys) {
+      c.prepare("DELETE FROM tags WHERE arn_key = ? AND key = ?").bind(1, *arn_key).bind(2, key).step();
+    }
+    return true;
+  });
+}
+
+std::optional<std::vector<TagRow>> ResourceStore::tag_page(const Scope& scope, std::string_view type,
+                                                           std::string_view name, std::optional<std::int64_t> after,
+                                                           std::size_t limit) {
+  return db_.read([&](Connection& c) -> std::optional<std::vector<TagRow>> {
+    auto arn_key = arn_key_of(c, scope, type, name);
+    if (!arn_key) return std::nullopt;
+    Statement& select = c.prepare(
+        "SELECT position, key, value FROM tags WHERE arn_key = ? AND position > ? ORDER BY position LIMIT ?");
+    select.bind(1, *arn_key).bind(2, after.value_or(-1)).bind(3, static_cast<std::int64_t>(limit));
+    std::vector<TagRow> rows;
+    while (select.step()) rows.push_back({select.integer(0), select.text(1), select.text(2)});
+    return rows;
+  });
+}
+
 std::vector<PageRow> ResourceStore::page(const Scope& scope, std::string_view type, const PageQuery& query) {
   // The ORDER BY matches an index (the primary key for names, resources_by_creation for time), so a page costs
   // a range scan of its own rows, whatever the table holds.

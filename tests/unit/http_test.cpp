@@ -129,6 +129,13 @@ class Client {
     return response;
   }
 
+  bhttp::response<bhttp::string_body> read_head_response() {
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.skip(true);
+    bhttp::read(stream_, buffer_, parser);
+    return parser.release();
+  }
+
   // True when the server closed the connection (orderly EOF or reset) before `within` elapsed.
   bool closed_by_server(std::chrono::seconds within = 5s) {
     stream_.expires_after(within);
@@ -197,6 +204,17 @@ TEST(HttpServer, AdminRoutes) {
   EXPECT_EQ(client.send(bhttp::verb::get, "/").result_int(), 405);
   EXPECT_EQ(client.send(bhttp::verb::post, "/_sagebox/nothing").result_int(), 404);
   EXPECT_EQ(h.api_calls, 0);
+}
+
+TEST(HttpServer, HeadResponseHasNoBodyAndKeepsTheStreamInSync) {
+  Harness h;
+  h.start();
+  Client client(h.port());
+  client.write_raw("HEAD / HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto head = client.read_head_response();
+  EXPECT_EQ(head.result_int(), 405);
+  EXPECT_NE(head[bhttp::field::content_length], "0");
+  EXPECT_EQ(client.send(bhttp::verb::post, "/", "after").body(), "api:after");
 }
 
 TEST(HttpServer, KeepAliveServesSeveralRequestsOnOneConnection) {

@@ -55,5 +55,6 @@ class Service {
 // Registration of each resource's operations (one function per resource file).
 void add_endpoint_config_operations(OperationTable& table, const Context& context);
 void add_model_operations(OperationTable& table, const Context& context);
+void add_tag_operations(OperationTable& table, const Context& context);
 
 }  // namespace sagebox::sagemaker

@@ -52,6 +52,14 @@ struct PageRow {
   std::string name_key;
 };
 
+enum class TagWrite { kDone, kNoResource, kOverLimit };
+
+struct TagRow {
+  std::int64_t position;  // order of first setting; the cursor of tag pages
+  std::string key;
+  std::string value;
+};
+
 class ResourceStore {
  public:
   explicit ResourceStore(Database& db) : db_(db) {}
@@ -67,6 +75,20 @@ class ResourceStore {
 
   // The tags of the resource with this ARN (matched case-insensitively), in the order they were first set.
   std::vector<Tag> tags(std::string_view arn);
+
+  // Adds or overwrites tags of an existing resource, in one transaction with the existence check. Nothing is
+  // written when the resource is missing or when it would end with more than `limit` tags.
+  TagWrite add_tags(const Scope& scope, std::string_view type, std::string_view name, const std::vector<Tag>& tags,
+                    std::size_t limit);
+
+  // Removes the listed keys (unknown keys are no error); false if the resource is missing.
+  bool delete_tags(const Scope& scope, std::string_view type, std::string_view name,
+                   const std::vector<std::string>& keys);
+
+  // Up to `limit` tags after position `after`, in the order they were first set; nullopt if the resource is
+  // missing.
+  std::optional<std::vector<TagRow>> tag_page(const Scope& scope, std::string_view type, std::string_view name,
+                                              std::optional<std::int64_t> after, std::size_t limit);
 
   // Up to query.limit rows in sort order after query.after. Served by an index of (scope, type, sort key).
   std::vector<PageRow> page(const Scope& scope, std::string_view type, const PageQuery& query);
