@@ -383,3 +383,101 @@ class ListingTest(SageboxTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class CrossFieldRulesTest(SageboxTestCase):
+    """Each rule of CreateEndpointConfig beyond the model's constraints: accepted and rejected."""
+
+    def setUp(self):
+        super().setUp()
+        self.client.ok("CreateModel", model_input("m"))
+
+    def instance_variant(self, name="v", **extra):
+        return dict({"VariantName": name, "ModelName": "m", "InitialInstanceCount": 1,
+                     "InstanceType": "ml.t2.medium"}, **extra)
+
+    def serverless_variant(self, name="s", memory=2048, max_concurrency=10, provisioned=None):
+        config = {"MemorySizeInMB": memory, "MaxConcurrency": max_concurrency}
+        if provisioned is not None:
+            config["ProvisionedConcurrency"] = provisioned
+        return {"VariantName": name, "ModelName": "m", "ServerlessConfig": config}
+
+    def create(self, variants, **extra):
+        return self.client.call("CreateEndpointConfig",
+                                dict({"EndpointConfigName": "c", "ProductionVariants": variants}, **extra))
+
+    def assertRejected(self, response, message):
+        self.assertError(response, 400, "ValidationException", message)
+        self.assertError(self.client.call("DescribeEndpointConfig", {"EndpointConfigName": "c"}), 400,
+                         "ValidationException")
+
+    def test_variant_names_unique_across_production_and_shadow(self):
+        self.assertEqual(self.create([self.instance_variant("a"), self.instance_variant("b")]).status, 200)
+        self.assertRejected(self.create([self.instance_variant("a"), self.instance_variant("A")]),
+                            'Variant names must be unique within an endpoint configuration: "A" is used more '
+                            'than once.')
+        self.assertRejected(self.create([self.instance_variant("a")],
+                                        ShadowProductionVariants=[self.instance_variant("a")]),
+                            'Variant names must be unique within an endpoint configuration: "a" is used more '
+                            'than once.')
+
+    def test_shadow_needs_exactly_one_and_one(self):
+        self.assertEqual(self.create([self.instance_variant("a")],
+                                     ShadowProductionVariants=[self.instance_variant("b")]).status, 200)
+        message = ("An endpoint configuration with ShadowProductionVariants must have exactly one production variant "
+                   "and exactly one shadow variant.")
+        self.client.ok("DeleteEndpointConfig", {"EndpointConfigName": "c"})
+        self.assertRejected(self.create([self.instance_variant("a"), self.instance_variant("b")],
+                                        ShadowProductionVariants=[self.instance_variant("s")]), message)
+        self.assertRejected(self.create([self.instance_variant("a")],
+                                        ShadowProductionVariants=[self.instance_variant("s1"),
+                                                                  self.instance_variant("s2")]), message)
+
+    def test_instance_based_or_serverless(self):
+        both = self.instance_variant("v", ServerlessConfig={"MemorySizeInMB": 1024, "MaxConcurrency": 1})
+        self.assertRejected(self.create([both]),
+                            'Variant "v" cannot be both instance-based (InstanceType, InitialInstanceCount) and '
+                            'serverless (ServerlessConfig).')
+        neither = {"VariantName": "v", "ModelName": "m"}
+        half = {"VariantName": "v", "ModelName": "m", "InstanceType": "ml.t2.medium"}
+        for variant in (neither, half):
+            self.assertRejected(self.create([variant]),
+                                'Variant "v" must specify either both InstanceType and InitialInstanceCount, or '
+                                'ServerlessConfig.')
+        self.assertEqual(self.create([self.serverless_variant()]).status, 200)
+
+    def test_variant_without_model_needs_execution_role(self):
+        variant = {"VariantName": "ic", "InstanceType": "ml.g5.xlarge", "InitialInstanceCount": 1}
+        self.assertRejected(self.create([variant]),
+                            'Variant "ic" names no model (an inference component endpoint), so the endpoint '
+                            'configuration needs an ExecutionRoleArn.')
+        self.assertEqual(self.create([variant],
+                                     ExecutionRoleArn="arn:aws:iam::123456789012:role/r").status, 200)
+
+    def test_serverless_limits(self):
+        self.assertRejected(self.create([self.serverless_variant(memory=1536)]),
+                            'MemorySizeInMB of variant "s" must be a multiple of 1024, not 1536.')
+        self.assertRejected(self.create([self.serverless_variant(max_concurrency=5, provisioned=6)]),
+                            'ProvisionedConcurrency of variant "s" must be less than or equal to its '
+                            'MaxConcurrency.')
+        self.assertEqual(self.create([self.serverless_variant(max_concurrency=5, provisioned=5)]).status, 200)
+
+    def test_managed_instance_scaling_only_for_inference_components(self):
+        scaling = {"Status": "ENABLED", "MinInstanceCount": 0, "MaxInstanceCount": 2}
+        self.assertRejected(self.create([self.instance_variant(ManagedInstanceScaling=scaling)]),
+                            "ManagedInstanceScaling is only supported for inference component endpoints.")
+
+    def test_capture_modes_unique(self):
+        capture = {"InitialSamplingPercentage": 10, "DestinationS3Uri": "s3://b/p",
+                   "CaptureOptions": [{"CaptureMode": "Input"}, {"CaptureMode": "Input"}]}
+        self.assertRejected(self.create([self.instance_variant()], DataCaptureConfig=capture),
+                            'CaptureOptions must not repeat a CaptureMode: "Input" is given more than once.')
+        capture["CaptureOptions"] = [{"CaptureMode": "InputAndOutput"}]
+        self.assertEqual(self.create([self.instance_variant()], DataCaptureConfig=capture).status, 200)
+
+    def test_rules_come_before_the_model_lookup(self):
+        ghost = self.instance_variant("v")
+        ghost["ModelName"] = "ghost"
+        self.assertRejected(self.create([ghost, dict(ghost)]),
+                            'Variant names must be unique within an endpoint configuration: "v" is used more '
+                            'than once.')
