@@ -31,7 +31,8 @@ constexpr Option kOptions[] = {
     {"--port", "SAGEBOX_PORT", "PORT", "TCP port, 0..65535 (0: any free port)", "8080"},
     {"--db", "SAGEBOX_DB", "PATH", "SQLite database file", "in-memory, lost at exit"},
     {"--region", "SAGEBOX_REGION", "REGION", "region when a request does not name one", "us-east-1"},
-    {"--account", "SAGEBOX_ACCOUNT", "ID", "12-digit account when a request does not name one", "123456789012"},
+    {"--account", "SAGEBOX_ACCOUNT", "ID", "12-digit account when a request does not name one",
+     "123456789012"},
     {"--threads", "SAGEBOX_THREADS", "N", "worker threads, 0..256 (0: one per core)", "0"},
     {"--log-level", "SAGEBOX_LOG_LEVEL", "LEVEL", "error, warn, info or debug", "info"},
 };
@@ -44,7 +45,8 @@ const Option* find_option(std::string_view flag) {
 }
 
 [[noreturn]] void bad(std::string_view source, std::string_view value, std::string_view why) {
-  throw BadValue{"invalid " + std::string(source) + " value '" + std::string(value) + "': " + std::string(why)};
+  throw BadValue{"invalid " + std::string(source) + " value '" + std::string(value) +
+                 "': " + std::string(why)};
 }
 
 unsigned long parse_number(std::string_view source, std::string_view value, unsigned long max) {
@@ -141,7 +143,8 @@ ParsedArgs split_args(const std::vector<std::string>& args) {
 
 }  // namespace
 
-ConfigResult parse_config(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+ConfigResult parse_config(const std::vector<std::string>& args,
+                          const std::map<std::string, std::string>& env) {
   try {
     const ParsedArgs parsed = split_args(args);
     if (parsed.help) return {std::nullopt, usage_text(), 0};

@@ -3,17 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <chrono>
-#include <csignal>
-#include <mutex>
-#include <optional>
-#include <stdexcept>
-#include <string>
-#include <thread>
-#include <unordered_map>
-#include <utility>
-#include <vector>
-
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -24,6 +13,16 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
+#include <csignal>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "sagebox/log.hpp"
 
@@ -50,8 +49,9 @@ constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 std::string lowercase(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c); });
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
+    return static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+  });
   return out;
 }
 
@@ -69,7 +69,8 @@ Request to_request(BeastRequest&& beast_request) {
 BeastResponse to_beast(Response response, unsigned version, bool keep_alive) {
   BeastResponse out;
   out.version(version);
-  out.result(response.status >= 100 && response.status <= 599 ? static_cast<unsigned>(response.status) : 500u);
+  out.result(response.status >= 100 && response.status <= 599 ? static_cast<unsigned>(response.status)
+                                                              : 500u);
   if (!response.content_type.empty()) out.set(bhttp::field::content_type, response.content_type);
   for (const auto& [name, value] : response.headers) out.insert(name, value);
   out.body() = std::move(response.body);
@@ -95,8 +96,8 @@ Response error_response(const Routes& routes, int status, std::string_view messa
 }
 
 Response method_not_allowed(const Routes& routes, std::string_view method, std::string_view allow) {
-  Response response =
-      error_response(routes, 405, "Method " + std::string(method) + " is not allowed here; use " + std::string(allow));
+  Response response = error_response(
+      routes, 405, "Method " + std::string(method) + " is not allowed here; use " + std::string(allow));
   response.headers.emplace_back("Allow", std::string(allow));
   return response;
 }
@@ -148,7 +149,8 @@ bool is_http_parse_error(const beast::error_code& ec) {
 class Session;
 
 // Everything a session needs from the server. Sessions hold a plain reference: run() returns only after every
-// session's handlers have finished, and pending ones are destroyed with the io_context, which is a member here.
+// session's handlers have finished, and pending ones are destroyed with the io_context, which is a member
+// here.
 class ServerCore {
  public:
   ServerCore(const Config& config, Routes routes);
@@ -210,7 +212,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void set_id(std::uint64_t id) { id_ = id; }
 
   void start() {
-    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::wait_for_request, shared_from_this()));
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&Session::wait_for_request, shared_from_this()));
   }
 
   // From any thread. Unforced: finish the request in flight, then close; an idle connection closes now.
@@ -262,7 +265,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void read_body() {
-    bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      beast::bind_front_handler(&Session::on_read, shared_from_this()));
   }
 
   void on_read(beast::error_code ec, std::size_t) {
@@ -277,7 +281,8 @@ class Session : public std::enable_shared_from_this<Session> {
     Response response = handle(core_.routes(), request);
     if (log::enabled(LogLevel::kDebug)) {
       const auto us =
-          std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+          std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started)
+              .count();
       log::debug(request.method + " " + request.target + " " + std::to_string(response.status) + " " +
                  std::to_string(us) + "us");
     }
@@ -286,12 +291,13 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void on_read_failed(const beast::error_code& ec) {
     if (ec == bhttp::error::body_limit) {
-      return fail("Request body is larger than the limit of " + std::to_string(core_.config().body_limit) +
-                      " bytes",
-                  413);
+      return fail(
+          "Request body is larger than the limit of " + std::to_string(core_.config().body_limit) + " bytes",
+          413);
     }
     if (ec == bhttp::error::header_limit) return fail("Request header fields are too large", 431);
-    if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message || !is_http_parse_error(ec)) {
+    if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
+        !is_http_parse_error(ec)) {
       // The peer went away, was too slow (timeout), or we are closing: nobody to answer.
       log::debug("connection dropped while reading a request: " + ec.message());
       return close();
@@ -334,11 +340,12 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void drain_some() {
-    stream_.async_read_some(net::buffer(drain_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-      self->drained_ += n;
-      if (ec || self->drained_ > kLingerMaxBytes) return self->close();
-      self->drain_some();
-    });
+    stream_.async_read_some(net::buffer(drain_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              self->drained_ += n;
+                              if (ec || self->drained_ > kLingerMaxBytes) return self->close();
+                              self->drain_some();
+                            });
   }
 
   void close() {
@@ -504,7 +511,8 @@ void ServerCore::force_close_all() {
       if (auto session = weak.lock()) live.push_back(std::move(session));
     }
   }
-  if (!live.empty()) log::warn(std::to_string(live.size()) + " connection(s) still busy after the grace period");
+  if (!live.empty())
+    log::warn(std::to_string(live.size()) + " connection(s) still busy after the grace period");
   for (const auto& session : live) session->shutdown(true);
 }
 
@@ -514,7 +522,8 @@ struct Server::Impl : ServerCore {
   using ServerCore::ServerCore;
 };
 
-Server::Server(const Config& config, Routes routes) : impl_(std::make_shared<Impl>(config, std::move(routes))) {}
+Server::Server(const Config& config, Routes routes)
+    : impl_(std::make_shared<Impl>(config, std::move(routes))) {}
 
 Server::~Server() = default;
 

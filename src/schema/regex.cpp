@@ -33,8 +33,8 @@ std::string compile_error_text(int code) {
 }  // namespace
 
 Regex::Regex(const std::string& pattern) {
-  // The displayed patterns may carry their own ^...$ and top-level alternations; the group keeps an alternation
-  // from escaping the anchors that PCRE2 adds.
+  // The displayed patterns may carry their own ^...$ and top-level alternations; the group keeps an
+  // alternation from escaping the anchors that PCRE2 adds.
   const std::string wrapped = "(?:" + pattern + ")";
   std::unique_ptr<pcre2_compile_context, decltype(&pcre2_compile_context_free)> compile_context{
       pcre2_compile_context_create(nullptr), &pcre2_compile_context_free};

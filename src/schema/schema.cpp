@@ -1,5 +1,6 @@
 #include "sagebox/schema/schema.hpp"
 
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
 #include <cstdint>
@@ -33,7 +34,7 @@ struct Bound {
 struct Shape {
   std::string name;
   Kind kind = Kind::Structure;
-  std::vector<Member> members;  // structure, in model order
+  std::vector<Member> members;    // structure, in model order
   const Shape* member = nullptr;  // list
   const Shape* key = nullptr;     // map
   const Shape* value = nullptr;   // map
@@ -45,7 +46,7 @@ struct Shape {
   std::string enum_text;  // "[a, b, c]"
 };
 
-// ---------------------------------------------------------------------------------------------------------------
+// -----------------------------------------------------------------------------------------------------------
 // Loading the schema document.
 
 Kind kind_of(const std::string& type) {
@@ -77,10 +78,11 @@ std::string join_enum(const std::vector<std::string>& values) {
   return text + "]";
 }
 
-// ---------------------------------------------------------------------------------------------------------------
+// -----------------------------------------------------------------------------------------------------------
 // Paths and values as Coral prints them.
 
-// A path is a chain of stack frames, rendered only when a message needs it: validating allocates nothing for it.
+// A path is a chain of stack frames, rendered only when a message needs it: validating allocates nothing for
+// it.
 struct Path {
   const Path* parent = nullptr;
   std::string_view name;  // a member's path name, or a map key
@@ -138,32 +140,48 @@ void append_value(std::string& out, const Json& value) {
   }
 }
 
-// ---------------------------------------------------------------------------------------------------------------
+// -----------------------------------------------------------------------------------------------------------
 // Pass 1: JSON types. Builds the normalized value or throws SerializationException.
 
 const char* json_type_name(const Json& value) {
   switch (value.type()) {
-    case Json::value_t::object: return "object";
-    case Json::value_t::array: return "array";
-    case Json::value_t::string: return "string";
-    case Json::value_t::boolean: return "boolean";
-    case Json::value_t::null: return "null";
-    default: return "number";
+    case Json::value_t::object:
+      return "object";
+    case Json::value_t::array:
+      return "array";
+    case Json::value_t::string:
+      return "string";
+    case Json::value_t::boolean:
+      return "boolean";
+    case Json::value_t::null:
+      return "null";
+    default:
+      return "number";
   }
 }
 
 const char* kind_name(Kind kind) {
   switch (kind) {
-    case Kind::Structure: return "structure";
-    case Kind::List: return "list";
-    case Kind::Map: return "map";
-    case Kind::String: return "string";
-    case Kind::Integer: return "integer";
-    case Kind::Long: return "long";
-    case Kind::Float: return "float";
-    case Kind::Double: return "double";
-    case Kind::Boolean: return "boolean";
-    case Kind::Timestamp: return "timestamp";
+    case Kind::Structure:
+      return "structure";
+    case Kind::List:
+      return "list";
+    case Kind::Map:
+      return "map";
+    case Kind::String:
+      return "string";
+    case Kind::Integer:
+      return "integer";
+    case Kind::Long:
+      return "long";
+    case Kind::Float:
+      return "float";
+    case Kind::Double:
+      return "double";
+    case Kind::Boolean:
+      return "boolean";
+    case Kind::Timestamp:
+      return "timestamp";
   }
   return "value";
 }
@@ -175,8 +193,8 @@ std::string where(const Path* path) {
 [[noreturn]] void wrong_type(Kind expected, const Json& value, const Path* path) {
   std::string got = json_type_name(value);
   if (value.is_number()) got += " " + value.dump();
-  throw ApiError::serialization(std::string("Expected ") + kind_name(expected) + " " + where(path) + ", got " +
-                                got);
+  throw ApiError::serialization(std::string("Expected ") + kind_name(expected) + " " + where(path) +
+                                ", got " + got);
 }
 
 [[noreturn]] void out_of_range(Kind expected, const Json& value, const Path* path) {
@@ -218,7 +236,8 @@ Json normalize_real(Kind kind, const Json& value, const Path* path) {
 
 Json normalize_timestamp(const Json& value, const Path* path) {
   if (value.is_number()) {
-    if (value.is_number_float() && !std::isfinite(value.get<double>())) out_of_range(Kind::Timestamp, value, path);
+    if (value.is_number_float() && !std::isfinite(value.get<double>()))
+      out_of_range(Kind::Timestamp, value, path);
     return value;
   }
   if (!value.is_string()) wrong_type(Kind::Timestamp, value, path);
@@ -233,16 +252,33 @@ Json normalize_timestamp(const Json& value, const Path* path) {
   return millis;
 }
 
+// Appending straight to the object's vector skips ordered_map's linear search on every insert (the keys are
+// distinct already), and reserving avoids copying the const keys each time the vector grows.
+Json::object_t& fresh_object(Json& out, std::size_t capacity) {
+  out = Json::object();
+  auto& object = out.get_ref<Json::object_t&>();
+  object.reserve(capacity);
+  return object;
+}
+
+Json::array_t& fresh_array(Json& out, std::size_t capacity) {
+  out = Json::array();
+  auto& array = out.get_ref<Json::array_t&>();
+  array.reserve(capacity);
+  return array;
+}
+
 Json normalize(const Shape& shape, const Json& value, const Path* path);
 
 Json normalize_structure(const Shape& shape, const Json& value, const Path* path) {
   if (!value.is_object()) wrong_type(shape.kind, value, path);
-  Json out = Json::object();
+  Json out;
+  auto& members = fresh_object(out, std::min(value.size(), shape.members.size()));
   for (const Member& member : shape.members) {
     const auto it = value.find(member.name);
     if (it == value.end() || it->is_null()) continue;
     const Path here{path, member.path_name};
-    out[member.name] = normalize(*member.shape, *it, &here);
+    members.emplace_back(member.name, normalize(*member.shape, *it, &here));
   }
   return out;
 }
@@ -250,31 +286,36 @@ Json normalize_structure(const Shape& shape, const Json& value, const Path* path
 // Nulls inside lists and maps stay, so that the constraint pass reports them at their own index.
 Json normalize_list(const Shape& shape, const Json& value, const Path* path) {
   if (!value.is_array()) wrong_type(shape.kind, value, path);
-  Json out = Json::array();
+  Json out;
+  auto& items = fresh_array(out, value.size());
   std::size_t index = 0;
   for (const Json& item : value) {
     const Path here{path, {}, ++index, true};
-    out.push_back(item.is_null() ? Json() : normalize(*shape.member, item, &here));
+    items.push_back(item.is_null() ? Json() : normalize(*shape.member, item, &here));
   }
   return out;
 }
 
 Json normalize_map(const Shape& shape, const Json& value, const Path* path) {
   if (!value.is_object()) wrong_type(shape.kind, value, path);
-  Json out = Json::object();
+  Json out;
+  auto& entries = fresh_object(out, value.size());
   for (const auto& [key, item] : value.items()) {
     const Path here{path, key, 0, true};
     require_utf8(key, &here);
-    out[key] = item.is_null() ? Json() : normalize(*shape.value, item, &here);
+    entries.emplace_back(key, item.is_null() ? Json() : normalize(*shape.value, item, &here));
   }
   return out;
 }
 
 Json normalize(const Shape& shape, const Json& value, const Path* path) {
   switch (shape.kind) {
-    case Kind::Structure: return normalize_structure(shape, value, path);
-    case Kind::List: return normalize_list(shape, value, path);
-    case Kind::Map: return normalize_map(shape, value, path);
+    case Kind::Structure:
+      return normalize_structure(shape, value, path);
+    case Kind::List:
+      return normalize_list(shape, value, path);
+    case Kind::Map:
+      return normalize_map(shape, value, path);
     case Kind::String:
       if (!value.is_string()) wrong_type(shape.kind, value, path);
       require_utf8(value.get_ref<const std::string&>(), path);
@@ -289,13 +330,15 @@ Json normalize(const Shape& shape, const Json& value, const Path* path) {
       return normalize_integer(shape.kind, value, path, std::numeric_limits<std::int64_t>::min(),
                                std::numeric_limits<std::int64_t>::max());
     case Kind::Float:
-    case Kind::Double: return normalize_real(shape.kind, value, path);
-    case Kind::Timestamp: return normalize_timestamp(value, path);
+    case Kind::Double:
+      return normalize_real(shape.kind, value, path);
+    case Kind::Timestamp:
+      return normalize_timestamp(value, path);
   }
   return value;
 }
 
-// ---------------------------------------------------------------------------------------------------------------
+// -----------------------------------------------------------------------------------------------------------
 // Pass 2: constraints, over the normalized value. Collects Coral's message items.
 
 constexpr std::size_t kMaxItems = 10;
@@ -323,8 +366,8 @@ class Violations {
   }
 
   std::string message() const {
-    std::string text = std::to_string(items_.size()) +
-                       (items_.size() == 1 ? " validation error detected: " : " validation errors detected: ");
+    std::string text = std::to_string(items_.size()) + (items_.size() == 1 ? " validation error detected: "
+                                                                           : " validation errors detected: ");
     for (std::size_t i = 0; i < items_.size(); ++i) text += (i ? "; " : "") + items_[i];
     return text;
   }
@@ -347,7 +390,8 @@ std::string range_failure(const Shape& shape, double value) {
   if (shape.min && value < shape.min->value) {
     return "Member must have value greater than or equal to " + shape.min->text;
   }
-  if (shape.max && value > shape.max->value) return "Member must have value less than or equal to " + shape.max->text;
+  if (shape.max && value > shape.max->value)
+    return "Member must have value less than or equal to " + shape.max->text;
   return {};
 }
 
@@ -355,15 +399,15 @@ std::string range_failure(const Shape& shape, double value) {
 std::vector<std::string> string_failures(const Shape& shape, const std::string& text) {
   std::vector<std::string> failures;
   if (shape.min || shape.max) {
-    if (auto failure = length_failure(shape, utf16_length(text)); !failure.empty()) failures.push_back(failure);
+    if (auto failure = length_failure(shape, utf16_length(text)); !failure.empty())
+      failures.push_back(failure);
   }
   if (shape.regex && !shape.regex->matches(text)) {
     failures.push_back("Member must satisfy regular expression pattern: " + shape.pattern);
   }
-  if (!shape.enum_values.empty()) {
-    bool known = false;
-    for (const auto& allowed : shape.enum_values) known = known || allowed == text;
-    if (!known) failures.push_back("Member must satisfy enum value set: " + shape.enum_text);
+  if (!shape.enum_values.empty() &&
+      std::find(shape.enum_values.begin(), shape.enum_values.end(), text) == shape.enum_values.end()) {
+    failures.push_back("Member must satisfy enum value set: " + shape.enum_text);
   }
   return failures;
 }
@@ -398,9 +442,8 @@ void check_map_keys(const Shape& shape, const Json& value, const Path* path, Vio
   std::vector<std::string> failures;
   for (const auto& [key, item] : value.items()) {
     for (auto& failure : string_failures(*shape.key, key)) {
-      bool seen = false;
-      for (const auto& known : failures) seen = seen || known == failure;
-      if (!seen) failures.push_back(std::move(failure));
+      if (std::find(failures.begin(), failures.end(), failure) == failures.end())
+        failures.push_back(std::move(failure));
     }
   }
   if (failures.empty()) return;
@@ -425,9 +468,12 @@ void check(const Shape& shape, const Json& value, const Path* path, Violations& 
     return;
   }
   switch (shape.kind) {
-    case Kind::Structure: return check_structure(shape, value, path, out);
-    case Kind::List: return check_list(shape, value, path, out);
-    case Kind::Map: return check_map(shape, value, path, out);
+    case Kind::Structure:
+      return check_structure(shape, value, path, out);
+    case Kind::List:
+      return check_list(shape, value, path, out);
+    case Kind::Map:
+      return check_map(shape, value, path, out);
     case Kind::String:
       for (const auto& failure : string_failures(shape, value.get_ref<const std::string&>())) {
         out.add(&value, path, failure);
@@ -438,48 +484,55 @@ void check(const Shape& shape, const Json& value, const Path* path, Violations& 
     case Kind::Float:
     case Kind::Double:
       if (shape.min || shape.max) {
-        if (auto failure = range_failure(shape, value.get<double>()); !failure.empty()) out.add(&value, path, failure);
+        if (auto failure = range_failure(shape, value.get<double>()); !failure.empty())
+          out.add(&value, path, failure);
       }
       return;
     case Kind::Boolean:
-    case Kind::Timestamp: return;
+    case Kind::Timestamp:
+      return;
   }
 }
 
-// ---------------------------------------------------------------------------------------------------------------
+// -----------------------------------------------------------------------------------------------------------
 // project(): shape a stored document, no checks.
 
 Json project_value(const Shape& shape, const Json& value) {
   switch (shape.kind) {
     case Kind::Structure: {
       if (!value.is_object()) return value;
-      Json out = Json::object();
+      Json out;
+      auto& members = fresh_object(out, std::min(value.size(), shape.members.size()));
       for (const Member& member : shape.members) {
         if (const auto it = value.find(member.name); it != value.end()) {
-          out[member.name] = project_value(*member.shape, *it);
+          members.emplace_back(member.name, project_value(*member.shape, *it));
         }
       }
       return out;
     }
     case Kind::List: {
       if (!value.is_array()) return value;
-      Json out = Json::array();
-      for (const Json& item : value) out.push_back(project_value(*shape.member, item));
+      Json out;
+      auto& items = fresh_array(out, value.size());
+      for (const Json& item : value) items.push_back(project_value(*shape.member, item));
       return out;
     }
     case Kind::Map: {
       if (!value.is_object()) return value;
-      Json out = Json::object();
-      for (const auto& [key, item] : value.items()) out[key] = project_value(*shape.value, item);
+      Json out;
+      auto& entries = fresh_object(out, value.size());
+      for (const auto& [key, item] : value.items())
+        entries.emplace_back(key, project_value(*shape.value, item));
       return out;
     }
-    default: return value;
+    default:
+      return value;
   }
 }
 
 }  // namespace
 
-// -------------------------------------------------------------------------------------------------------------------
+// -----------------------------------------------------------------------------------------------------------
 
 struct Schema::Impl {
   std::map<std::string, OperationShapes, std::less<>> operations;
@@ -493,7 +546,8 @@ struct Schema::Impl {
 
   const Shape* resolve(const std::string& target, const std::string& owner) const {
     const auto it = shapes.find(target);
-    if (it == shapes.end()) throw std::runtime_error("schema: shape " + owner + " refers to unknown shape " + target);
+    if (it == shapes.end())
+      throw std::runtime_error("schema: shape " + owner + " refers to unknown shape " + target);
     return it->second.get();
   }
 
@@ -556,7 +610,7 @@ struct Schema::Impl {
       member.name = member_name;
       member.path_name = lower_camel(member_name);
       member.shape = resolve(target.get<std::string>(), shape.name);
-      for (const auto& r : required) member.required = member.required || r == member_name;
+      member.required = std::find(required.begin(), required.end(), member_name) != required.end();
       shape.members.push_back(std::move(member));
     }
   }
@@ -578,7 +632,9 @@ const Schema& Schema::embedded() {
   return schema;
 }
 
-const std::map<std::string, OperationShapes, std::less<>>& Schema::operations() const { return impl_->operations; }
+const std::map<std::string, OperationShapes, std::less<>>& Schema::operations() const {
+  return impl_->operations;
+}
 
 bool Schema::has_shape(std::string_view name) const { return impl_->shapes.contains(name); }
 

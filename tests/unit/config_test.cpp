@@ -43,8 +43,9 @@ TEST(Config, Defaults) {
 }
 
 TEST(Config, EachFlag) {
-  const Config c = parse_ok({"--host", "0.0.0.0", "--port", "9000", "--db", "/tmp/x.db", "--region", "eu-central-1",
-                             "--account", "000000000000", "--threads", "4", "--log-level", "debug"});
+  const Config c =
+      parse_ok({"--host", "0.0.0.0", "--port", "9000", "--db", "/tmp/x.db", "--region", "eu-central-1",
+                "--account", "000000000000", "--threads", "4", "--log-level", "debug"});
   EXPECT_EQ(c.host, "0.0.0.0");
   EXPECT_EQ(c.port, 9000);
   EXPECT_EQ(c.db_path, "/tmp/x.db");
@@ -55,7 +56,8 @@ TEST(Config, EachFlag) {
 }
 
 TEST(Config, EqualsForm) {
-  const Config c = parse_ok({"--port=0", "--region=us-gov-west-1", "--log-level=error", "--db=a=b.db", "--threads=256"});
+  const Config c =
+      parse_ok({"--port=0", "--region=us-gov-west-1", "--log-level=error", "--db=a=b.db", "--threads=256"});
   EXPECT_EQ(c.port, 0);
   EXPECT_EQ(c.region, "us-gov-west-1");
   EXPECT_EQ(c.log_level, LogLevel::kError);
@@ -82,8 +84,9 @@ TEST(Config, EachEnvironmentVariable) {
 }
 
 TEST(Config, FlagsWinOverEnvironment) {
-  const Config c = parse_ok({"--port", "1234", "--region=eu-west-1"},
-                            {{"SAGEBOX_PORT", "5678"}, {"SAGEBOX_REGION", "us-west-2"}, {"SAGEBOX_ACCOUNT", "999999999999"}});
+  const Config c = parse_ok(
+      {"--port", "1234", "--region=eu-west-1"},
+      {{"SAGEBOX_PORT", "5678"}, {"SAGEBOX_REGION", "us-west-2"}, {"SAGEBOX_ACCOUNT", "999999999999"}});
   EXPECT_EQ(c.port, 1234);
   EXPECT_EQ(c.region, "eu-west-1");
   EXPECT_EQ(c.account, "999999999999");
@@ -137,10 +140,27 @@ TEST(Config, Help) {
 
 TEST(Config, UsageListsEveryFlagWithEnvAndDefault) {
   const std::string usage = sagebox::usage_text();
-  for (const char* needle :
-       {"--host", "SAGEBOX_HOST", "127.0.0.1", "--port", "SAGEBOX_PORT", "8080", "--db", "SAGEBOX_DB", "--region",
-        "SAGEBOX_REGION", "us-east-1", "--account", "SAGEBOX_ACCOUNT", "123456789012", "--threads", "SAGEBOX_THREADS",
-        "--log-level", "SAGEBOX_LOG_LEVEL", "info", "--help", "--version"}) {
+  for (const char* needle : {"--host",
+                             "SAGEBOX_HOST",
+                             "127.0.0.1",
+                             "--port",
+                             "SAGEBOX_PORT",
+                             "8080",
+                             "--db",
+                             "SAGEBOX_DB",
+                             "--region",
+                             "SAGEBOX_REGION",
+                             "us-east-1",
+                             "--account",
+                             "SAGEBOX_ACCOUNT",
+                             "123456789012",
+                             "--threads",
+                             "SAGEBOX_THREADS",
+                             "--log-level",
+                             "SAGEBOX_LOG_LEVEL",
+                             "info",
+                             "--help",
+                             "--version"}) {
     EXPECT_NE(usage.find(needle), std::string::npos) << needle;
   }
 }

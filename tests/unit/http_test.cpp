@@ -1,8 +1,12 @@
-#include "sagebox/http/server.hpp"
-
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -11,12 +15,7 @@
 #include <string>
 #include <thread>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/read.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include "sagebox/http/server.hpp"
 
 namespace {
 
@@ -121,7 +120,9 @@ class Client {
     return send(std::move(request));
   }
 
-  void write_raw(std::string_view bytes) { net::write(stream_.socket(), net::buffer(bytes.data(), bytes.size())); }
+  void write_raw(std::string_view bytes) {
+    net::write(stream_.socket(), net::buffer(bytes.data(), bytes.size()));
+  }
 
   bhttp::response<bhttp::string_body> read_response() {
     bhttp::response<bhttp::string_body> response;
@@ -234,7 +235,8 @@ TEST(HttpServer, PipelinedRequestsAreAnsweredInOrder) {
   h.start();
   Client client(h.port());
   client.write_raw(
-      "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\naPOST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nb");
+      "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\naPOST / HTTP/1.1\r\nHost: x\r\nContent-Length: "
+      "1\r\n\r\nb");
   EXPECT_EQ(client.read_response().body(), "api:a");
   EXPECT_EQ(client.read_response().body(), "api:b");
 }
@@ -262,8 +264,8 @@ TEST(HttpServer, ChunkedBodyOverTheLimitGets413) {
   h.config.body_limit = 16;
   h.start();
   Client client(h.port());
-  client.write_raw("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n20\r\n" + std::string(32, 'z') +
-                   "\r\n0\r\n\r\n");
+  client.write_raw("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n20\r\n" +
+                   std::string(32, 'z') + "\r\n0\r\n\r\n");
   EXPECT_EQ(client.read_response().result_int(), 413);
   EXPECT_TRUE(client.closed_by_server());
 }

@@ -1,6 +1,6 @@
-// The cases of tests/data/validation_cases.json (scripts/gen-validation-cases): for each served operation, one
-// request per constraint of its input with the message computed independently in Python, and one full valid
-// request that must come back unchanged. One test per operation; a failure names its case.
+// The cases of tests/data/validation_cases.json (scripts/gen-validation-cases): for each served operation,
+// one request per constraint of its input with the message computed independently in Python, and one full
+// valid request that must come back unchanged. One test per operation; a failure names its case.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -73,7 +73,8 @@ TEST_P(GeneratedValidation, FullValidRequestRoundTripsUnchanged) {
   EXPECT_EQ(checked, 1u) << "one full valid request expected for " << GetParam();
 }
 
-INSTANTIATE_TEST_SUITE_P(Operations, GeneratedValidation, testing::ValuesIn(operations_with_input()), test_name);
+INSTANTIATE_TEST_SUITE_P(Operations, GeneratedValidation, testing::ValuesIn(operations_with_input()),
+                         test_name);
 
 TEST(GeneratedValidationFile, CoversEveryServedOperation) {
   std::map<std::string, int> per_operation;

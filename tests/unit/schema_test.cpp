@@ -1,12 +1,13 @@
-// Hand-written examples of the validator against AWS-BEHAVIOR §1 (type errors first) and §2 (Coral's messages).
-// The exhaustive per-constraint cases are generated: see schema_generated_test.cpp.
+// Hand-written examples of the validator against AWS-BEHAVIOR §1 (type errors first) and §2 (Coral's
+// messages). The exhaustive per-constraint cases are generated: see schema_generated_test.cpp.
+#include "sagebox/schema/schema.hpp"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <string>
 
 #include "sagebox/error.hpp"
-#include "sagebox/schema/schema.hpp"
 
 namespace {
 
@@ -42,7 +43,10 @@ std::string serialization_message(std::string_view shape, const Json& input) {
 }
 
 Json variant(const std::string& name = "v1") {
-  return {{"VariantName", name}, {"ModelName", "m"}, {"InitialInstanceCount", 1}, {"InstanceType", "ml.m5.large"}};
+  return {{"VariantName", name},
+          {"ModelName", "m"},
+          {"InitialInstanceCount", 1},
+          {"InstanceType", "ml.m5.large"}};
 }
 
 Json endpoint_config(Json variants = Json::array({variant()})) {
@@ -69,31 +73,36 @@ const std::string kModelNamePattern = R"(^[a-zA-Z0-9]([\-a-zA-Z0-9]*[a-zA-Z0-9])
 const std::string kArn = "arn:aws:sagemaker:us-east-1:123456789012:model/m";
 const std::string kTagPattern = R"(^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$)";
 
-// --- §2 observed messages --------------------------------------------------------------------------------------
+// --- §2 observed messages
+// --------------------------------------------------------------------------------------
 
 TEST(SchemaMessages, EndpointConfigNamePattern) {
   Json input = endpoint_config();
   input["EndpointConfigName"] = "my_config";
-  EXPECT_EQ(validation_message("CreateEndpointConfigInput", input),
-            "1 validation error detected: Value 'my_config' at 'endpointConfigName' failed to satisfy constraint: "
-            "Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}");
+  EXPECT_EQ(
+      validation_message("CreateEndpointConfigInput", input),
+      "1 validation error detected: Value 'my_config' at 'endpointConfigName' failed to satisfy constraint: "
+      "Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}");
 }
 
 TEST(SchemaMessages, TwoErrorsOnOneMemberLengthThenPattern) {
   const std::string name = std::string(63, 'a') + "-";
-  EXPECT_EQ(validation_message("CreateModelInput", {{"ModelName", name}}),
-            "2 validation errors detected: Value '" + name +
-                "' at 'modelName' failed to satisfy constraint: Member must have length less than or equal to 63; "
-                "Value '" +
-                name + "' at 'modelName' failed to satisfy constraint: Member must satisfy regular expression pattern: " +
-                kModelNamePattern);
+  EXPECT_EQ(
+      validation_message("CreateModelInput", {{"ModelName", name}}),
+      "2 validation errors detected: Value '" + name +
+          "' at 'modelName' failed to satisfy constraint: Member must have length less than or equal to 63; "
+          "Value '" +
+          name +
+          "' at 'modelName' failed to satisfy constraint: Member must satisfy regular expression pattern: " +
+          kModelNamePattern);
 }
 
 TEST(SchemaMessages, OverLongNameThatMatchesThePatternFailsLengthOnly) {
   const std::string name(64, 'm');
-  EXPECT_EQ(validation_message("DescribeModelInput", {{"ModelName", name}}),
-            "1 validation error detected: Value '" + name +
-                "' at 'modelName' failed to satisfy constraint: Member must have length less than or equal to 63");
+  EXPECT_EQ(
+      validation_message("DescribeModelInput", {{"ModelName", name}}),
+      "1 validation error detected: Value '" + name +
+          "' at 'modelName' failed to satisfy constraint: Member must have length less than or equal to 63");
 }
 
 TEST(SchemaMessages, ValuesAreQuotedWithoutEscaping) {
@@ -127,20 +136,24 @@ TEST(SchemaMessages, NullRequiredMemberIsDroppedThenReported) {
 TEST(SchemaMessages, NestedListPathUsesOneBasedMemberIndex) {
   Json input = endpoint_config({variant("a"), variant("b")});
   input["ProductionVariants"][1]["InstanceType"] = "ml.bogus";
-  EXPECT_EQ(validation_message("CreateEndpointConfigInput", input),
-            "1 validation error detected: Value 'ml.bogus' at 'productionVariants.2.member.instanceType' failed to "
-            "satisfy constraint: Member must satisfy enum value set: " +
-                enum_text("ProductionVariantInstanceType"));
+  EXPECT_EQ(
+      validation_message("CreateEndpointConfigInput", input),
+      "1 validation error detected: Value 'ml.bogus' at 'productionVariants.2.member.instanceType' failed to "
+      "satisfy constraint: Member must satisfy enum value set: " +
+          enum_text("ProductionVariantInstanceType"));
 }
 
 TEST(SchemaMessages, StructureThenListThenMember) {
   Json input = endpoint_config();
-  input["DataCaptureConfig"] = {{"InitialSamplingPercentage", 50},
-                                {"DestinationS3Uri", "s3://bucket/capture"},
-                                {"CaptureOptions", {{{"CaptureMode", "Input"}}, {{"CaptureMode", "Sideways"}}}}};
-  EXPECT_EQ(validation_message("CreateEndpointConfigInput", input),
-            "1 validation error detected: Value 'Sideways' at 'dataCaptureConfig.captureOptions.2.member.captureMode' "
-            "failed to satisfy constraint: Member must satisfy enum value set: [Input, Output, InputAndOutput]");
+  input["DataCaptureConfig"] = {
+      {"InitialSamplingPercentage", 50},
+      {"DestinationS3Uri", "s3://bucket/capture"},
+      {"CaptureOptions", {{{"CaptureMode", "Input"}}, {{"CaptureMode", "Sideways"}}}}};
+  EXPECT_EQ(
+      validation_message("CreateEndpointConfigInput", input),
+      "1 validation error detected: Value 'Sideways' at "
+      "'dataCaptureConfig.captureOptions.2.member.captureMode' "
+      "failed to satisfy constraint: Member must satisfy enum value set: [Input, Output, InputAndOutput]");
 }
 
 TEST(SchemaMessages, NestedRequiredMembersInModelOrder) {
@@ -148,17 +161,23 @@ TEST(SchemaMessages, NestedRequiredMembersInModelOrder) {
   input["DataCaptureConfig"] = {{"EnableCapture", false}};
   EXPECT_EQ(validation_message("CreateEndpointConfigInput", input),
             "3 validation errors detected: "
-            "Value null at 'dataCaptureConfig.initialSamplingPercentage' failed to satisfy constraint: Member must not be null; "
-            "Value null at 'dataCaptureConfig.destinationS3Uri' failed to satisfy constraint: Member must not be null; "
-            "Value null at 'dataCaptureConfig.captureOptions' failed to satisfy constraint: Member must not be null");
+            "Value null at 'dataCaptureConfig.initialSamplingPercentage' failed to satisfy constraint: "
+            "Member must not be null; "
+            "Value null at 'dataCaptureConfig.destinationS3Uri' failed to satisfy constraint: Member must "
+            "not be null; "
+            "Value null at 'dataCaptureConfig.captureOptions' failed to satisfy constraint: Member must not "
+            "be null");
 }
 
 TEST(SchemaMessages, ItemsFollowShapeOrderDepthFirstNotInputOrder) {
   // Input order is reversed on purpose: the message follows the model (EndpointConfigName, then variants).
-  const Json input = {{"ProductionVariants", {{{"VariantName", "bad name"}}}}, {"EndpointConfigName", "bad name"}};
+  const Json input = {{"ProductionVariants", {{{"VariantName", "bad name"}}}},
+                      {"EndpointConfigName", "bad name"}};
   const std::string message = validation_message("CreateEndpointConfigInput", input);
-  EXPECT_EQ(message.rfind("2 validation errors detected: Value 'bad name' at 'endpointConfigName'", 0), 0u) << message;
-  EXPECT_NE(message.find("; Value 'bad name' at 'productionVariants.1.member.variantName'"), std::string::npos);
+  EXPECT_EQ(message.rfind("2 validation errors detected: Value 'bad name' at 'endpointConfigName'", 0), 0u)
+      << message;
+  EXPECT_NE(message.find("; Value 'bad name' at 'productionVariants.1.member.variantName'"),
+            std::string::npos);
 }
 
 TEST(SchemaMessages, AtMostTenItemsAndTheCountSaysHowManyAreListed) {
@@ -172,11 +191,13 @@ TEST(SchemaMessages, AtMostTenItemsAndTheCountSaysHowManyAreListed) {
   EXPECT_EQ(message.rfind("10 validation errors detected: ", 0), 0u) << message;
   EXPECT_EQ(count(message, "failed to satisfy constraint"), 10u);
   // The list's own length comes first, rendered as Java prints a list of structures.
-  EXPECT_EQ(message.find("Value '[{VariantName=v1, ModelName=m, InitialInstanceCount=1, InstanceType=ml.bogus}, "
-                         "{VariantName=v2,"),
-            std::string("10 validation errors detected: ").size());
-  EXPECT_NE(message.find("}]' at 'productionVariants' failed to satisfy constraint: Member must have length less than "
-                         "or equal to 10; Value 'ml.bogus' at 'productionVariants.1.member.instanceType'"),
+  EXPECT_EQ(
+      message.find("Value '[{VariantName=v1, ModelName=m, InitialInstanceCount=1, InstanceType=ml.bogus}, "
+                   "{VariantName=v2,"),
+      std::string("10 validation errors detected: ").size());
+  EXPECT_NE(message.find(
+                "}]' at 'productionVariants' failed to satisfy constraint: Member must have length less than "
+                "or equal to 10; Value 'ml.bogus' at 'productionVariants.1.member.instanceType'"),
             std::string::npos);
   EXPECT_NE(message.find("'productionVariants.9.member.instanceType'"), std::string::npos);
   EXPECT_EQ(message.find("'productionVariants.10.member.instanceType'"), std::string::npos);
@@ -186,11 +207,13 @@ TEST(SchemaMessages, AtMostTenItemsAndTheCountSaysHowManyAreListed) {
 TEST(SchemaMessages, ListsRenderInBrackets) {
   Json keys = Json::array();
   for (int i = 0; i < 51; ++i) keys.push_back("k" + std::to_string(i));
-  const std::string message = validation_message("DeleteTagsInput", {{"ResourceArn", kArn}, {"TagKeys", keys}});
+  const std::string message =
+      validation_message("DeleteTagsInput", {{"ResourceArn", kArn}, {"TagKeys", keys}});
   EXPECT_EQ(message.rfind("1 validation error detected: Value '[k0, k1, k2, ", 0), 0u) << message;
-  EXPECT_NE(message.find(", k50]' at 'tagKeys' failed to satisfy constraint: Member must have length less than or "
-                         "equal to 50"),
-            std::string::npos);
+  EXPECT_NE(
+      message.find(", k50]' at 'tagKeys' failed to satisfy constraint: Member must have length less than or "
+                   "equal to 50"),
+      std::string::npos);
 }
 
 TEST(SchemaMessages, MinZeroOnStringsNeverReportsGreaterThanOrEqualToZero) {
@@ -205,14 +228,16 @@ TEST(SchemaMessages, MinZeroOnNumbersStillReportsNegativeValues) {
   Json input = endpoint_config();
   input["ProductionVariants"][0]["InitialVariantWeight"] = -1;
   EXPECT_EQ(validation_message("CreateEndpointConfigInput", input),
-            "1 validation error detected: Value '-1.0' at 'productionVariants.1.member.initialVariantWeight' failed "
+            "1 validation error detected: Value '-1.0' at 'productionVariants.1.member.initialVariantWeight' "
+            "failed "
             "to satisfy constraint: Member must have value greater than or equal to 0");
 
   input["ProductionVariants"][0]["InitialVariantWeight"] = 0;
   input["ProductionVariants"][0]["ManagedInstanceScaling"] = {{"MinInstanceCount", -1}};
-  EXPECT_EQ(validation_message("CreateEndpointConfigInput", input),
-            "1 validation error detected: Value '-1' at 'productionVariants.1.member.managedInstanceScaling."
-            "minInstanceCount' failed to satisfy constraint: Member must have value greater than or equal to 0");
+  EXPECT_EQ(
+      validation_message("CreateEndpointConfigInput", input),
+      "1 validation error detected: Value '-1' at 'productionVariants.1.member.managedInstanceScaling."
+      "minInstanceCount' failed to satisfy constraint: Member must have value greater than or equal to 0");
 }
 
 TEST(SchemaMessages, TerraformZeroValuesPass) {
@@ -227,7 +252,8 @@ TEST(SchemaMessages, TerraformZeroValuesPass) {
   EXPECT_NO_THROW(schema().validate("CreateEndpointConfigInput", input));
 }
 
-// --- Tags: Unicode patterns ------------------------------------------------------------------------------------
+// --- Tags: Unicode patterns
+// ------------------------------------------------------------------------------------
 
 TEST(SchemaTags, UnicodeKeysAndValuesMatchTheTagPattern) {
   const Json input = {{"ResourceArn", kArn},
@@ -247,61 +273,71 @@ TEST(SchemaTags, PunctuationOutsideTheClassFailsWithTheDisplayedPattern) {
 }
 
 TEST(SchemaTags, LengthCountsUtf16UnitsAsJavaDoes) {
-  // 128 BMP letters fit TagKey's max of 128; 64 letters outside the BMP (U+1D49C) are 128 UTF-16 units and fit
-  // too, 65 do not.
+  // 128 BMP letters fit TagKey's max of 128; 64 letters outside the BMP (U+1D49C) are 128 UTF-16 units and
+  // fit too, 65 do not.
   std::string bmp;
   for (int i = 0; i < 128; ++i) bmp += "é";
   std::string astral;
   for (int i = 0; i < 64; ++i) astral += "\xF0\x9D\x92\x9C";
-  Json input = {{"ResourceArn", kArn}, {"Tags", {{{"Key", bmp}, {"Value", "v"}}, {{"Key", astral}, {"Value", "v"}}}}};
+  Json input = {{"ResourceArn", kArn},
+                {"Tags", {{{"Key", bmp}, {"Value", "v"}}, {{"Key", astral}, {"Value", "v"}}}}};
   EXPECT_NO_THROW(schema().validate("AddTagsInput", input));
 
   input["Tags"][1]["Key"] = astral + "\xF0\x9D\x92\x9C";
-  EXPECT_EQ(validation_message("AddTagsInput", input),
-            "1 validation error detected: Value '" + astral + "\xF0\x9D\x92\x9C" +
-                "' at 'tags.2.member.key' failed to satisfy constraint: Member must have length less than or equal "
-                "to 128");
+  EXPECT_EQ(
+      validation_message("AddTagsInput", input),
+      "1 validation error detected: Value '" + astral + "\xF0\x9D\x92\x9C" +
+          "' at 'tags.2.member.key' failed to satisfy constraint: Member must have length less than or equal "
+          "to 128");
 }
 
-// --- Maps -------------------------------------------------------------------------------------------------------
+// --- Maps
+// -------------------------------------------------------------------------------------------------------
 
 TEST(SchemaMaps, ValuePathsUseKeyDotMember) {
-  const Json input = {{"ModelName", "m"},
-                      {"PrimaryContainer", {{"Environment", {{"GOOD", "x"}, {"LONG", std::string(1025, 'v')}}}}}};
-  EXPECT_EQ(validation_message("CreateModelInput", input),
-            "1 validation error detected: Value '" + std::string(1025, 'v') +
-                "' at 'primaryContainer.environment.LONG.member' failed to satisfy constraint: Member must have "
-                "length less than or equal to 1024");
+  const Json input = {
+      {"ModelName", "m"},
+      {"PrimaryContainer", {{"Environment", {{"GOOD", "x"}, {"LONG", std::string(1025, 'v')}}}}}};
+  EXPECT_EQ(
+      validation_message("CreateModelInput", input),
+      "1 validation error detected: Value '" + std::string(1025, 'v') +
+          "' at 'primaryContainer.environment.LONG.member' failed to satisfy constraint: Member must have "
+          "length less than or equal to 1024");
 }
 
 TEST(SchemaMaps, BadKeysAreReportedOnceForTheMap) {
-  const Json input = {{"ModelName", "m"},
-                      {"PrimaryContainer", {{"Environment", {{"1BAD", "x"}, {"ALSO-BAD", "y"}, {"FINE", "z"}}}}}};
-  EXPECT_EQ(validation_message("CreateModelInput", input),
-            "1 validation error detected: Value '{1BAD=x, ALSO-BAD=y, FINE=z}' at 'primaryContainer.environment' "
-            "failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular "
-            "expression pattern: [a-zA-Z_][a-zA-Z0-9_]*]");
+  const Json input = {
+      {"ModelName", "m"},
+      {"PrimaryContainer", {{"Environment", {{"1BAD", "x"}, {"ALSO-BAD", "y"}, {"FINE", "z"}}}}}};
+  EXPECT_EQ(
+      validation_message("CreateModelInput", input),
+      "1 validation error detected: Value '{1BAD=x, ALSO-BAD=y, FINE=z}' at 'primaryContainer.environment' "
+      "failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular "
+      "expression pattern: [a-zA-Z_][a-zA-Z0-9_]*]");
 }
 
 TEST(SchemaMaps, TooManyEntries) {
   Json environment = Json::object();
   for (int i = 0; i < 101; ++i) environment["K" + std::to_string(i)] = "v";
-  const std::string message =
-      validation_message("CreateModelInput", {{"ModelName", "m"}, {"PrimaryContainer", {{"Environment", environment}}}});
+  const std::string message = validation_message(
+      "CreateModelInput", {{"ModelName", "m"}, {"PrimaryContainer", {{"Environment", environment}}}});
   EXPECT_EQ(message.rfind("1 validation error detected: Value '{K0=v, K1=v, ", 0), 0u) << message;
-  EXPECT_NE(message.find("K100=v}' at 'primaryContainer.environment' failed to satisfy constraint: Member must have "
-                         "length less than or equal to 100"),
+  EXPECT_NE(message.find(
+                "K100=v}' at 'primaryContainer.environment' failed to satisfy constraint: Member must have "
+                "length less than or equal to 100"),
             std::string::npos);
 }
 
 TEST(SchemaNulls, NullListItemIsReportedAtItsIndex) {
   const Json input = endpoint_config({variant("a"), nullptr});
   EXPECT_EQ(validation_message("CreateEndpointConfigInput", input),
-            "1 validation error detected: Value null at 'productionVariants.2.member' failed to satisfy constraint: "
+            "1 validation error detected: Value null at 'productionVariants.2.member' failed to satisfy "
+            "constraint: "
             "Member must not be null");
 }
 
-// --- Types: SerializationException before any constraint --------------------------------------------------------
+// --- Types: SerializationException before any constraint
+// --------------------------------------------------------
 
 struct TypeCase {
   const char* name;
@@ -325,35 +361,43 @@ Json with_variant_member(const char* member, Json value) {
 INSTANTIATE_TEST_SUITE_P(
     Kinds, SchemaTypes,
     testing::Values(
-        TypeCase{"StringForInteger", "CreateEndpointConfigInput", with_variant_member("InitialInstanceCount", "1"),
+        TypeCase{"StringForInteger", "CreateEndpointConfigInput",
+                 with_variant_member("InitialInstanceCount", "1"),
                  "Expected integer at 'productionVariants.1.member.initialInstanceCount', got string"},
-        TypeCase{"FractionForInteger", "CreateEndpointConfigInput", with_variant_member("InitialInstanceCount", 1.5),
+        TypeCase{"FractionForInteger", "CreateEndpointConfigInput",
+                 with_variant_member("InitialInstanceCount", 1.5),
                  "Expected integer at 'productionVariants.1.member.initialInstanceCount', got number 1.5"},
         TypeCase{"IntegerOutOfRange", "ListModelsInput", Json{{"MaxResults", 3000000000LL}},
                  "Number out of range for integer at 'maxResults': 3000000000"},
         TypeCase{"NegativeIntegerOutOfRange", "ListModelsInput", Json{{"MaxResults", -3000000000LL}},
                  "Number out of range for integer at 'maxResults': -3000000000"},
-        TypeCase{"FloatOutOfRange", "CreateEndpointConfigInput", with_variant_member("InitialVariantWeight", 1e39),
-                 "Number out of range for float at 'productionVariants.1.member.initialVariantWeight': 1e+39"},
-        TypeCase{"StringForFloat", "CreateEndpointConfigInput", with_variant_member("InitialVariantWeight", "1"),
+        TypeCase{
+            "FloatOutOfRange", "CreateEndpointConfigInput", with_variant_member("InitialVariantWeight", 1e39),
+            "Number out of range for float at 'productionVariants.1.member.initialVariantWeight': 1e+39"},
+        TypeCase{"StringForFloat", "CreateEndpointConfigInput",
+                 with_variant_member("InitialVariantWeight", "1"),
                  "Expected float at 'productionVariants.1.member.initialVariantWeight', got string"},
         TypeCase{"BooleanForString", "DescribeModelInput", Json{{"ModelName", true}},
                  "Expected string at 'modelName', got boolean"},
         TypeCase{"NumberForString", "DescribeModelInput", Json{{"ModelName", 7}},
                  "Expected string at 'modelName', got number 7"},
-        TypeCase{"StringForBoolean", "CreateModelInput", Json{{"ModelName", "m"}, {"EnableNetworkIsolation", "true"}},
+        TypeCase{"StringForBoolean", "CreateModelInput",
+                 Json{{"ModelName", "m"}, {"EnableNetworkIsolation", "true"}},
                  "Expected boolean at 'enableNetworkIsolation', got string"},
         TypeCase{"NumberForBoolean", "CreateEndpointConfigInput", with_variant_member("EnableSSMAccess", 0),
                  "Expected boolean at 'productionVariants.1.member.enableSSMAccess', got number 0"},
         TypeCase{"ListForStructure", "CreateEndpointConfigInput",
-                 Json{{"EndpointConfigName", "c"}, {"ProductionVariants", Json::array()}, {"DataCaptureConfig", Json::array()}},
+                 Json{{"EndpointConfigName", "c"},
+                      {"ProductionVariants", Json::array()},
+                      {"DataCaptureConfig", Json::array()}},
                  "Expected structure at 'dataCaptureConfig', got array"},
         TypeCase{"StructureForList", "CreateEndpointConfigInput",
                  Json{{"EndpointConfigName", "c"}, {"ProductionVariants", Json::object()}},
                  "Expected list at 'productionVariants', got object"},
         TypeCase{"StringForListItem", "DeleteTagsInput", Json{{"ResourceArn", "a"}, {"TagKeys", {"k", 5}}},
                  "Expected string at 'tagKeys.2.member', got number 5"},
-        TypeCase{"NumberForMap", "CreateModelInput", Json{{"ModelName", "m"}, {"PrimaryContainer", {{"Environment", 5}}}},
+        TypeCase{"NumberForMap", "CreateModelInput",
+                 Json{{"ModelName", "m"}, {"PrimaryContainer", {{"Environment", 5}}}},
                  "Expected map at 'primaryContainer.environment', got number 5"},
         TypeCase{"NumberForMapValue", "CreateModelInput",
                  Json{{"ModelName", "m"}, {"PrimaryContainer", {{"Environment", {{"K", 1}}}}}},
@@ -362,7 +406,8 @@ INSTANTIATE_TEST_SUITE_P(
                  "Expected timestamp at 'creationTimeAfter', got boolean"},
         TypeCase{"UnparseableTimestamp", "ListModelsInput", Json{{"CreationTimeAfter", "yesterday"}},
                  "Invalid timestamp at 'creationTimeAfter': expected epoch seconds or an ISO-8601 date-time"},
-        TypeCase{"ArrayForInput", "ListModelsInput", Json::array(), "Expected structure at the top level, got array"},
+        TypeCase{"ArrayForInput", "ListModelsInput", Json::array(),
+                 "Expected structure at the top level, got array"},
         TypeCase{"InvalidUtf8", "DescribeModelInput", Json{{"ModelName", "a\xff\xfe"}},
                  "Invalid UTF-8 in string at 'modelName'"}),
     [](const testing::TestParamInfo<TypeCase>& info) { return std::string(info.param.name); });
@@ -380,7 +425,8 @@ TEST(SchemaTypesOrder, UnknownMembersAreNotTypeChecked) {
   EXPECT_NO_THROW(schema().validate("CreateEndpointConfigInput", input));
 }
 
-// --- Normalization ----------------------------------------------------------------------------------------------
+// --- Normalization
+// ----------------------------------------------------------------------------------------------
 
 TEST(SchemaNormalize, UnknownMembersAndNullsAreDroppedAndOrderFollowsTheModel) {
   const Json input = Json::parse(R"({
@@ -400,30 +446,36 @@ TEST(SchemaNormalize, ValidInputRoundTripsUnchanged) {
   Json input = endpoint_config();
   input["ProductionVariants"][0]["InitialVariantWeight"] = 0.5;
   input["Tags"] = {{{"Key", "k"}, {"Value", "v"}}};
-  input["AsyncInferenceConfig"] = {{"OutputConfig", {{"S3OutputPath", "s3://b/o"}, {"NotificationConfig", Json::object()}}}};
+  input["AsyncInferenceConfig"] = {
+      {"OutputConfig", {{"S3OutputPath", "s3://b/o"}, {"NotificationConfig", Json::object()}}}};
   EXPECT_EQ(schema().validate("CreateEndpointConfigInput", input).dump(), input.dump());
 }
 
 TEST(SchemaNormalize, TimestampsBecomeEpochSeconds) {
-  const Json out = schema().validate("ListEndpointsInput", {{"CreationTimeBefore", "2018-06-24T19:59:29.986Z"},
-                                                            {"CreationTimeAfter", "2018-06-24T21:59:29+02:00"},
-                                                            {"LastModifiedTimeBefore", 1529870369.986},
-                                                            {"LastModifiedTimeAfter", 1529870369}});
-  EXPECT_EQ(out.dump(),
-            R"({"CreationTimeBefore":1529870369.986,"CreationTimeAfter":1529870369,)"
-            R"("LastModifiedTimeBefore":1529870369.986,"LastModifiedTimeAfter":1529870369})");
-  EXPECT_EQ(schema().validate("ListEndpointsInput", {{"CreationTimeAfter", "1970-01-02"}})["CreationTimeAfter"], 86400);
+  const Json out =
+      schema().validate("ListEndpointsInput", {{"CreationTimeBefore", "2018-06-24T19:59:29.986Z"},
+                                               {"CreationTimeAfter", "2018-06-24T21:59:29+02:00"},
+                                               {"LastModifiedTimeBefore", 1529870369.986},
+                                               {"LastModifiedTimeAfter", 1529870369}});
+  EXPECT_EQ(out.dump(), R"({"CreationTimeBefore":1529870369.986,"CreationTimeAfter":1529870369,)"
+                        R"("LastModifiedTimeBefore":1529870369.986,"LastModifiedTimeAfter":1529870369})");
+  EXPECT_EQ(
+      schema().validate("ListEndpointsInput", {{"CreationTimeAfter", "1970-01-02"}})["CreationTimeAfter"],
+      86400);
 }
 
 TEST(SchemaNormalize, ProjectReordersAndDropsWithoutChecking) {
-  const Json stored = Json::parse(R"({"CreationTime": 5, "Internal": 1, "ModelArn": "arn", "ModelName": "bad name!",
-                                      "PrimaryContainer": {"Environment": {"B": "1", "A": "2"}, "Image": "i", "x": 0}})");
+  const Json stored = Json::parse(R"({
+    "CreationTime": 5, "Internal": 1, "ModelArn": "arn", "ModelName": "bad name!",
+    "PrimaryContainer": {"Environment": {"B": "1", "A": "2"}, "Image": "i", "x": 0}
+  })");
   EXPECT_EQ(schema().project("DescribeModelOutput", stored).dump(),
             R"({"ModelName":"bad name!","PrimaryContainer":{"Image":"i","Environment":{"B":"1","A":"2"}},)"
             R"("CreationTime":5,"ModelArn":"arn"})");
 }
 
-// --- Robustness --------------------------------------------------------------------------------------------------
+// --- Robustness
+// --------------------------------------------------------------------------------------------------
 
 TEST(SchemaRobustness, MebibyteValuesFinishFast) {
   const std::string huge(1 << 20, 'a');
@@ -432,7 +484,8 @@ TEST(SchemaRobustness, MebibyteValuesFinishFast) {
   const std::string message = validation_message("DescribeModelInput", {{"ModelName", huge + "-"}});
   EXPECT_EQ(message.rfind("2 validation errors detected: ", 0), 0u);
   // [\S\s]* over a MiB: the match limit, not the value, bounds the work.
-  validation_message("CreateModelInput", {{"ModelName", "m"}, {"PrimaryContainer", {{"Environment", {{"K", huge}}}}}});
+  validation_message("CreateModelInput",
+                     {{"ModelName", "m"}, {"PrimaryContainer", {{"Environment", {{"K", huge}}}}}});
   const std::string dashes = "a" + std::string(1 << 20, '-');
   validation_message("DescribeEndpointConfigInput", {{"EndpointConfigName", dashes}});
   const auto elapsed = std::chrono::steady_clock::now() - start;
@@ -441,8 +494,9 @@ TEST(SchemaRobustness, MebibyteValuesFinishFast) {
 
 TEST(SchemaRobustness, InvalidUtf8NeverReachesTheRegexEngine) {
   for (const char* bad : {"\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "abc\xe2\x82", "\x80"}) {
-    EXPECT_EQ(error_of("AddTagsInput", {{"ResourceArn", "a"}, {"Tags", {{{"Key", "k"}, {"Value", bad}}}}}).code(),
-              "SerializationException");
+    EXPECT_EQ(
+        error_of("AddTagsInput", {{"ResourceArn", "a"}, {"Tags", {{{"Key", "k"}, {"Value", bad}}}}}).code(),
+        "SerializationException");
   }
 }
 
@@ -453,11 +507,14 @@ TEST(SchemaRobustness, UnknownShapeIsAProgrammingError) {
 }
 
 TEST(SchemaRobustness, MalformedDocumentIsRejectedAtConstruction) {
-  EXPECT_THROW(Schema(Json::parse(R"({"operations": {}, "shapes": {"A": {"type": "blob"}}})")), std::runtime_error);
-  EXPECT_THROW(Schema(Json::parse(R"({"operations": {}, "shapes": {"L": {"type": "list", "member": "Nope"}}})")),
+  EXPECT_THROW(Schema(Json::parse(R"({"operations": {}, "shapes": {"A": {"type": "blob"}}})")),
                std::runtime_error);
-  EXPECT_THROW(Schema(Json::parse(R"({"operations": {}, "shapes": {"S": {"type": "string", "pattern": "("}}})")),
-               std::runtime_error);
+  EXPECT_THROW(
+      Schema(Json::parse(R"({"operations": {}, "shapes": {"L": {"type": "list", "member": "Nope"}}})")),
+      std::runtime_error);
+  EXPECT_THROW(
+      Schema(Json::parse(R"({"operations": {}, "shapes": {"S": {"type": "string", "pattern": "("}}})")),
+      std::runtime_error);
   EXPECT_THROW(Schema(Json::parse(R"({"operations": {"Op": {"input": "Missing"}}, "shapes": {}})")),
                std::runtime_error);
 }
