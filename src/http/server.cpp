@@ -375,6 +375,9 @@ ServerCore::ServerCore(const Config& config, Routes routes)
       acceptor_(control_),
       grace_timer_(control_) {
   open_acceptor();
+  // Registered now, before anyone can learn the port: a SIGTERM sent right after the banner must stop the server
+  // gracefully rather than kill it. Asio queues a signal that arrives before run() waits for it.
+  signals_.emplace(control_, SIGINT, SIGTERM);
 }
 
 ServerCore::~ServerCore() {
@@ -410,7 +413,6 @@ void ServerCore::open_acceptor() {
 void ServerCore::run() {
   net::post(control_, [this] {
     if (stop_started_) return;
-    signals_.emplace(control_, SIGINT, SIGTERM);
     signals_->async_wait([this](beast::error_code ec, int signal) {
       if (ec) return;
       log::info("signal " + std::to_string(signal) + " received, stopping");
