@@ -149,6 +149,46 @@ def model_input(name):
     }
 
 
+def full_container(image):
+    """A ContainerDefinition with every member, in the model's member order."""
+    s3_source = {
+        "S3Uri": "s3://bucket/model/", "S3DataType": "S3Prefix", "CompressionType": "None",
+        "ModelAccessConfig": {"AcceptEula": True},
+        "HubAccessConfig": {"HubContentArn": "arn:aws:sagemaker:us-east-1:aws:hub-content/x"},
+        "ManifestS3Uri": "s3://bucket/manifest.json", "ETag": "etag-1", "ManifestEtag": "etag-2",
+    }
+    return {
+        "ContainerHostname": "host-1",
+        "Image": image,
+        "ImageConfig": {"RepositoryAccessMode": "Vpc",
+                        "RepositoryAuthConfig": {"RepositoryCredentialsProviderArn": "arn:aws:lambda:f"}},
+        "Mode": "MultiModel",
+        "ModelDataUrl": "s3://bucket/model.tar.gz",
+        "ModelDataSource": {"S3DataSource": s3_source},
+        "AdditionalModelDataSources": [{"ChannelName": "extra", "S3DataSource": dict(s3_source)}],
+        "Environment": {"B_VAR": "2", "A_VAR": "one two", "EMPTY": ""},
+        "ModelPackageName": "my-package",
+        "InferenceSpecificationName": "spec-1",
+        "MultiModelConfig": {"ModelCacheSetting": "Disabled"},
+        "ContainerMetricsConfig": {"MetricsEndpoints": [{"MetricsEndpointPath": "/metrics",
+                                                         "MetricPublishFrequencyInSeconds": 60}]},
+    }
+
+
+def full_model_input(name):
+    """A CreateModel input with every member of the model's CreateModelInput, in model order."""
+    return {
+        "ModelName": name,
+        "PrimaryContainer": full_container("123456789012.dkr.ecr.us-east-1.amazonaws.com/a:1"),
+        "Containers": [full_container("img-b"), {"Image": "img-c"}],
+        "InferenceExecutionConfig": {"Mode": "Direct"},
+        "ExecutionRoleArn": "arn:aws:iam::123456789012:role/sagemaker-role",
+        "Tags": [{"Key": "Name", "Value": "model"}],
+        "VpcConfig": {"SecurityGroupIds": ["sg-1"], "Subnets": ["subnet-1"]},
+        "EnableNetworkIsolation": True,
+    }
+
+
 def full_endpoint_config_input(name, model):
     """A CreateEndpointConfig input with every member of the model's CreateEndpointConfigInput."""
     variant = {

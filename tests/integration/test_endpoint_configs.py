@@ -1,10 +1,11 @@
 """The real binary over HTTP: protocol, endpoint configurations and models, errors, listing."""
 import copy
+import json
 import re
 import time
 import unittest
 
-from sagebox_harness import (SageboxTestCase, endpoint_config_arn, full_endpoint_config_input,
+from sagebox_harness import (SageboxTestCase, endpoint_config_arn, full_endpoint_config_input, full_model_input,
                              inference_component_endpoint_config_input, model_arn, model_input,
                              serverless_endpoint_config_input)
 
@@ -143,7 +144,7 @@ class EndpointConfigTest(SageboxTestCase):
         expected = expected_describe(create_input, arn, created)
         self.assertEqual(described, expected)
         # Same member order, at every level.
-        self.assertEqual(response.raw, __import__("json").dumps(expected, separators=(",", ":"),
+        self.assertEqual(response.raw, json.dumps(expected, separators=(",", ":"),
                                                                  ensure_ascii=False))
         return described
 
@@ -278,6 +279,20 @@ class ModelTest(SageboxTestCase):
         self.assertEqual(described, {"ModelName": "My-Model", "PrimaryContainer": model["PrimaryContainer"],
                                      "ExecutionRoleArn": model["ExecutionRoleArn"], "ModelArn": arn,
                                      "EnableNetworkIsolation": False})
+
+    def test_every_member_round_trips_in_model_order(self):
+        model = full_model_input("Full-Model")
+        arn = self.client.ok("CreateModel", model)["ModelArn"]
+        response = self.client.call("DescribeModel", {"ModelName": "full-model"})
+        described = response.json
+        expected = {k: v for k, v in model.items() if k != "Tags"}
+        order = ["ModelName", "PrimaryContainer", "Containers", "InferenceExecutionConfig", "ExecutionRoleArn",
+                 "VpcConfig", "CreationTime", "ModelArn", "EnableNetworkIsolation"]
+        expected["CreationTime"] = described["CreationTime"]
+        expected["ModelArn"] = arn
+        expected = {k: expected[k] for k in order}
+        # Byte for byte: member order at every level, map entries as sent.
+        self.assertEqual(response.raw, json.dumps(expected, separators=(",", ":"), ensure_ascii=False))
 
     def test_errors(self):
         self.client.ok("CreateModel", model_input("m"))
