@@ -2,7 +2,6 @@
 #include <set>
 #include <string>
 
-#include "listing.hpp"
 #include "resources.hpp"
 #include "sagebox/error.hpp"
 
@@ -131,8 +130,6 @@ void require_consistent(const Json& input) {
   require_unique_capture_modes(input);
 }
 
-std::string name_of(const Json& input) { return input.at("EndpointConfigName").get<std::string>(); }
-
 }  // namespace
 
 void add_endpoint_config_operations(OperationTable& table, const Context& context) {
@@ -144,17 +141,7 @@ void add_endpoint_config_operations(OperationTable& table, const Context& contex
                                      return Json{{"EndpointConfigArn",
                                                   create_resource(context, caller, kEndpointConfigKind, stored)}};
                                    }};
-  table["DescribeEndpointConfig"] = {"DescribeEndpointConfigInput",
-                                     [&context](const auto& caller, const Json& input) {
-                                       return describe_resource(context, caller, kEndpointConfigKind, name_of(input));
-                                     }};
-  table["DeleteEndpointConfig"] = {"DeleteEndpointConfigInput", [&context](const auto& caller, const Json& input) {
-                                     delete_resource(context, caller, kEndpointConfigKind, name_of(input));
-                                     return Json::object();
-                                   }};
-  table["ListEndpointConfigs"] = {"ListEndpointConfigsInput", [&context](const auto& caller, const Json& input) {
-                                    return list_resources(context, caller, kEndpointConfigKind, input);
-                                  }};
+  add_describe_delete_list(table, context, kEndpointConfigKind);
 }
 
 }  // namespace sagebox::sagemaker

@@ -1,5 +1,7 @@
 #include "resources.hpp"
 
+#include "listing.hpp"
+
 #include <chrono>
 #include <utility>
 #include <vector>
@@ -59,6 +61,23 @@ Json describe_resource(const Context& context, const identity::Caller& caller, c
 void delete_resource(const Context& context, const identity::Caller& caller, const ResourceKind& kind,
                      std::string_view name) {
   if (!context.resources.erase(scope_of(caller), kind.type, name)) throw not_found(caller, kind, name);
+}
+
+void add_describe_delete_list(OperationTable& table, const Context& context, const ResourceKind& kind) {
+  const std::string noun(kind.operation_noun);
+  const std::string name_member(kind.name_member);
+  table["Describe" + noun] = {"Describe" + noun + "Input", [&context, &kind, name_member](const auto& caller,
+                                                                                           const Json& input) {
+                                return describe_resource(context, caller, kind, input.at(name_member).get<std::string>());
+                              }};
+  table["Delete" + noun] = {"Delete" + noun + "Input",
+                            [&context, &kind, name_member](const auto& caller, const Json& input) {
+                              delete_resource(context, caller, kind, input.at(name_member).get<std::string>());
+                              return Json::object();
+                            }};
+  table["List" + noun + "s"] = {"List" + noun + "sInput", [&context, &kind](const auto& caller, const Json& input) {
+                                  return list_resources(context, caller, kind, input);
+                                }};
 }
 
 }  // namespace sagebox::sagemaker

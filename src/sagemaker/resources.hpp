@@ -14,6 +14,7 @@
 namespace sagebox::sagemaker {
 
 struct ResourceKind {
+  std::string_view operation_noun;   // in operation names: "EndpointConfig" (DescribeEndpointConfig, ...)
   std::string_view type;             // ARN resource type and store type: "endpoint-config"
   std::string_view noun;             // as SageMaker's messages say it: "endpoint configuration"
   std::string_view name_member;      // "EndpointConfigName"
@@ -22,8 +23,8 @@ struct ResourceKind {
   std::string_view summary_list;     // the List output's member: "EndpointConfigs"
 };
 
-inline constexpr ResourceKind kModelKind{"model", "model", "ModelName", "ModelArn", "DescribeModelOutput", "Models"};
-inline constexpr ResourceKind kEndpointConfigKind{"endpoint-config", "endpoint configuration", "EndpointConfigName",
+inline constexpr ResourceKind kModelKind{"Model", "model", "model", "ModelName", "ModelArn", "DescribeModelOutput", "Models"};
+inline constexpr ResourceKind kEndpointConfigKind{"EndpointConfig", "endpoint-config", "endpoint configuration", "EndpointConfigName",
                                                   "EndpointConfigArn", "DescribeEndpointConfigOutput",
                                                   "EndpointConfigs"};
 
@@ -51,6 +52,9 @@ Json describe_resource(const Context& context, const identity::Caller& caller, c
 // Throws like describe_resource when there is nothing to delete.
 void delete_resource(const Context& context, const identity::Caller& caller, const ResourceKind& kind,
                      std::string_view name);
+
+// Registers Describe<Noun>, Delete<Noun> and List<Noun>s, which every hosting resource serves the same way.
+void add_describe_delete_list(OperationTable& table, const Context& context, const ResourceKind& kind);
 
 // Tag keys beginning with "aws:" are AWS's own: ValidationException.
 void require_unreserved_tag_keys(const Json& tags);
