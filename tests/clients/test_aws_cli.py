@@ -1,0 +1,114 @@
+"""The AWS CLI, unchanged, against sagebox: --endpoint-url on every call, and once AWS_ENDPOINT_URL_SAGEMAKER."""
+import json
+import os
+import shutil
+import subprocess
+import unittest
+
+import client_support  # noqa: F401  (sets up the import path)
+from sagebox_harness import SageboxTestCase, endpoint_config_arn, model_arn
+
+ROLE = "arn:aws:iam::123456789012:role/sagemaker"
+
+
+class AwsCliTest(SageboxTestCase):
+    def aws(self, *args, use_env_endpoint=False):
+        env = dict(os.environ, AWS_ACCESS_KEY_ID="AKIAIOSFODNN7EXAMPLE", AWS_SECRET_ACCESS_KEY="secret",
+                   AWS_DEFAULT_REGION="us-east-1", AWS_PAGER="", AWS_MAX_ATTEMPTS="1")
+        env.pop("AWS_PROFILE", None)
+        command = ["aws", "sagemaker", *args, "--output", "json"]
+        endpoint = "http://127.0.0.1:%d" % self.server.port
+        if use_env_endpoint:
+            env["AWS_ENDPOINT_URL_SAGEMAKER"] = endpoint
+        else:
+            command += ["--endpoint-url", endpoint]
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+        output = json.loads(result.stdout) if result.stdout.strip() else None
+        return result.returncode, output, result.stderr.strip()
+
+    def ok(self, *args, **kwargs):
+        code, output, stderr = self.aws(*args, **kwargs)
+        self.assertEqual(code, 0, stderr)
+        return output
+
+    def create_model(self, name="m"):
+        return self.ok("create-model", "--model-name", name, "--execution-role-arn", ROLE,
+                       "--primary-container", "Image=123456789012.dkr.ecr.us-east-1.amazonaws.com/img:latest")
+
+    def test_seed_example(self):
+        self.assertEqual(self.create_model()["ModelArn"], model_arn("m"))
+        created = self.ok("create-endpoint-config", "--endpoint-config-name", "my-endpoint-config",
+                          "--production-variants",
+                          "VariantName=variant-1,ModelName=m,InitialInstanceCount=1,InstanceType=ml.t2.medium",
+                          "--tags", "Key=Name,Value=foo")
+        self.assertEqual(created, {"EndpointConfigArn": endpoint_config_arn("my-endpoint-config")})
+        described = self.ok("describe-endpoint-config", "--endpoint-config-name", "my-endpoint-config")
+        described.pop("CreationTime")
+        self.assertEqual(described, {
+            "EndpointConfigName": "my-endpoint-config",
+            "EndpointConfigArn": endpoint_config_arn("my-endpoint-config"),
+            "ProductionVariants": [{"VariantName": "variant-1", "ModelName": "m", "InitialInstanceCount": 1,
+                                    "InstanceType": "ml.t2.medium", "InitialVariantWeight": 1.0}],
+        })
+        tags = self.ok("list-tags", "--resource-arn", endpoint_config_arn("my-endpoint-config"))
+        self.assertEqual(tags["Tags"], [{"Key": "Name", "Value": "foo"}])
+
+    def test_every_optional_block_from_json(self):
+        from sagebox_harness import full_endpoint_config_input
+        self.create_model("m")
+        config = full_endpoint_config_input("full", "m")
+        # The CLI validates against its own, older copy of the model, which lacks this member.
+        config["MetricsConfig"].pop("EnableDetailedObservability")
+        self.ok("create-endpoint-config", "--cli-input-json", json.dumps(config))
+        described = self.ok("describe-endpoint-config", "--endpoint-config-name", "full")
+        self.assertEqual(described["AsyncInferenceConfig"], config["AsyncInferenceConfig"])
+        self.assertEqual(described["ExplainerConfig"], config["ExplainerConfig"])
+        self.assertEqual(described["DataCaptureConfig"], config["DataCaptureConfig"])
+
+    def test_environment_endpoint_variable(self):
+        self.create_model("m")
+        listed = self.ok("list-models", use_env_endpoint=True)
+        self.assertEqual([m["ModelName"] for m in listed["Models"]], ["m"])
+
+    def test_list_paginates_through_every_page(self):
+        self.create_model("m")
+        for i in range(12):
+            self.ok("create-endpoint-config", "--endpoint-config-name", "c-%02d" % i, "--production-variants",
+                    "VariantName=v,ModelName=m,ServerlessConfig={MemorySizeInMB=1024,MaxConcurrency=1}")
+        # The CLI follows NextToken itself; --page-size makes it take several pages.
+        listed = self.ok("list-endpoint-configs", "--page-size", "5", "--sort-by", "Name", "--sort-order", "Ascending")
+        self.assertEqual([c["EndpointConfigName"] for c in listed["EndpointConfigs"]], ["c-%02d" % i for i in range(12)])
+        first = self.ok("list-endpoint-configs", "--max-items", "5")
+        self.assertEqual(len(first["EndpointConfigs"]), 5)
+        self.assertIn("NextToken", first)
+
+    def test_tags_add_list_delete(self):
+        arn = self.create_model("m")["ModelArn"]
+        self.ok("add-tags", "--resource-arn", arn, "--tags", "Key=a,Value=1", "Key=b,Value=2")
+        self.ok("delete-tags", "--resource-arn", arn, "--tag-keys", "a")
+        self.assertEqual(self.ok("list-tags", "--resource-arn", arn)["Tags"], [{"Key": "b", "Value": "2"}])
+
+    def test_delete(self):
+        self.create_model("m")
+        self.ok("delete-model", "--model-name", "m")
+        self.assertEqual(self.ok("list-models")["Models"], [])
+
+    def test_errors_as_the_cli_prints_them(self):
+        self.create_model("m")
+        code, _, stderr = self.aws("describe-endpoint-config", "--endpoint-config-name", "Missing")
+        self.assertNotEqual(code, 0)
+        self.assertIn("An error occurred (ValidationException) when calling the DescribeEndpointConfig operation: "
+                      'Could not find endpoint configuration "%s".' % endpoint_config_arn("missing"), stderr)
+        code, _, stderr = self.aws("create-model", "--model-name", "M", "--execution-role-arn", ROLE)
+        self.assertIn("An error occurred (ValidationException) when calling the CreateModel operation: "
+                      'Cannot create already existing model "%s".' % model_arn("m"), stderr)
+        code, _, stderr = self.aws("describe-endpoint-config", "--endpoint-config-name", "my_config")
+        self.assertIn("An error occurred (ValidationException) when calling the DescribeEndpointConfig operation: "
+                      "1 validation error detected: Value 'my_config' at 'endpointConfigName' failed to satisfy "
+                      "constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}",
+                      stderr)
+
+
+if __name__ == "__main__":
+    client_support.require(shutil.which("aws") is not None, "AWS CLI tests", "install the AWS CLI: scripts/setup")
+    unittest.main()
