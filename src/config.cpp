@@ -35,6 +35,11 @@ constexpr Option kOptions[] = {
      "123456789012"},
     {"--threads", "SAGEBOX_THREADS", "N", "worker threads, 0..256 (0: one per core)", "0"},
     {"--log-level", "SAGEBOX_LOG_LEVEL", "LEVEL", "error, warn, info or debug", "info"},
+    {"--auth", "SAGEBOX_AUTH", "MODE", "lenient (any signature) or strict (verify SigV4)", "lenient"},
+    {"--credentials", "SAGEBOX_CREDENTIALS", "FILE",
+     "key pairs for strict mode: lines 'ACCESS_KEY_ID SECRET_ACCESS_KEY ACCOUNT_ID'", "none"},
+    {"--admin-token", "SAGEBOX_ADMIN_TOKEN", "TOKEN",
+     "strict mode: the reset paths require header X-Sagebox-Admin-Token: TOKEN", "none"},
 };
 
 const Option* find_option(std::string_view flag) {
@@ -99,6 +104,14 @@ void apply(Config& config, std::string_view flag, std::string_view source, const
     config.threads = static_cast<unsigned>(parse_number(source, value, 256));
   } else if (flag == "--log-level") {
     config.log_level = parse_level(source, value);
+  } else if (flag == "--auth") {
+    if (value != "lenient" && value != "strict") bad(source, value, "must be lenient or strict");
+    config.auth = value == "strict" ? AuthMode::kStrict : AuthMode::kLenient;
+  } else if (flag == "--credentials") {
+    if (value.empty()) bad(source, value, "must not be empty");
+    config.credentials_path = value;
+  } else if (flag == "--admin-token") {
+    config.admin_token = value;
   }
 }
 
@@ -155,6 +168,9 @@ ConfigResult parse_config(const std::vector<std::string>& args,
       if (it != env.end()) apply(config, option.flag, option.env, it->second);
     }
     for (const auto& [flag, value] : parsed.values) apply(config, flag, flag, value);
+    if (config.auth == AuthMode::kStrict && config.credentials_path.empty()) {
+      throw BadValue{"--auth strict needs --credentials FILE (or SAGEBOX_CREDENTIALS): the keys to verify against"};
+    }
     return {std::move(config), "", 0};
   } catch (const BadValue& e) {
     return failure(e.message);

@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "sagebox/config.hpp"
+#include "sagebox/error.hpp"
 #include "sagebox/http/server.hpp"
+#include "sagebox/identity/caller.hpp"
 #include "sagebox/log.hpp"
 #include "sagebox/protocol/json_protocol.hpp"
 #include "sagebox/sagemaker/service.hpp"
@@ -30,11 +32,18 @@ std::map<std::string, std::string> sagebox_environment() {
 
 using namespace sagebox;
 
-http::Routes routes(protocol::JsonProtocol& api, sagemaker::Service& service) {
+http::Routes routes(protocol::JsonProtocol& api, sagemaker::Service& service, const identity::IdentityConfig& identity,
+                    const std::string& admin_token) {
   http::Routes r;
   r.api = [&api](const http::Request& request) { return api.handle(request); };
   r.health = [] { return protocol::json_response(200, Json{{"status", "ok"}, {"version", SAGEBOX_VERSION}}); };
-  r.reset = [&service] {
+  r.reset = [&service, &identity, &admin_token](const http::Request& request) {
+    if (!identity::admin_allowed(request, identity, admin_token)) {
+      return protocol::error_response(ApiError("AccessDeniedException",
+                                               "The reset paths need the admin token in the X-Sagebox-Admin-Token "
+                                               "header.",
+                                               403));
+    }
     service.reset();
     return protocol::json_response(200, Json{{"status", "ok"}});
   };
@@ -52,12 +61,21 @@ int main(int argc, char** argv) {
   }
   const Config& config = *parsed.config;
   log::set_level(config.log_level);
+  identity::IdentityConfig identity{config.account, config.region, config.auth, {}};
+  if (config.auth == AuthMode::kStrict) {
+    try {
+      identity.keys = identity::load_credentials(config.credentials_path);
+    } catch (const std::exception& failure) {
+      std::cerr << "sagebox: " << failure.what() << std::endl;
+      return 2;
+    }
+  }
   try {
     const schema::Schema& schema = schema::Schema::embedded();
     store::Database database(config.db_path);
     sagemaker::Service service(database, schema);
-    protocol::JsonProtocol api(service, schema, {config.account, config.region});
-    http::Server server(config, routes(api, service));
+    protocol::JsonProtocol api(service, schema, identity);
+    http::Server server(config, routes(api, service, identity, config.admin_token));
     // An IPv6 literal needs brackets in a URL.
     const bool ipv6 = config.host.find(':') != std::string::npos;
     std::cout << "sagebox listening on http://" << (ipv6 ? "[" + config.host + "]" : config.host) << ":"

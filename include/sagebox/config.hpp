@@ -14,6 +14,9 @@ namespace sagebox {
 
 enum class LogLevel { kError, kWarn, kInfo, kDebug };
 
+// lenient: any signature is accepted; strict: SigV4 is verified against the configured credentials.
+enum class AuthMode { kLenient, kStrict };
+
 struct Config {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
@@ -22,6 +25,9 @@ struct Config {
   std::string account = "123456789012";
   unsigned threads = 0;  // 0: one per core
   LogLevel log_level = LogLevel::kInfo;
+  AuthMode auth = AuthMode::kLenient;
+  std::string credentials_path;  // lines "ACCESS_KEY_ID SECRET_ACCESS_KEY ACCOUNT_ID"; required by strict mode
+  std::string admin_token;       // when set in strict mode, the reset paths require it
 
   std::size_t body_limit = 1024 * 1024;
   std::chrono::seconds read_timeout{30};   // whole request: headers and body

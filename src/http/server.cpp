@@ -120,7 +120,7 @@ Response route(const Routes& routes, const Request& request) {
     return request.method == "GET" ? routes.health() : method_not_allowed(routes, request.method, "GET");
   }
   if (path == "/_sagebox/reset" || path == "/moto-api/reset") {
-    return request.method == "POST" ? routes.reset() : method_not_allowed(routes, request.method, "POST");
+    return request.method == "POST" ? routes.reset(request) : method_not_allowed(routes, request.method, "POST");
   }
   if (is_admin_path(path)) return error_response(routes, 404, "No such admin path: " + std::string(path));
   if (request.method == "POST") return routes.api(request);

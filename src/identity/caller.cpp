@@ -1,16 +1,26 @@
 #include "sagebox/identity/caller.hpp"
 
+#include <openssl/crypto.h>
+
 #include <algorithm>
 #include <cctype>
+#include <ctime>
+#include <fstream>
+#include <iomanip>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "sagebox/error.hpp"
+#include "sigv4.hpp"
 
 namespace sagebox::identity {
 namespace {
 
 constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
+constexpr std::string_view kService = "sagemaker";
+constexpr auto kAllowedSkew = std::chrono::minutes(15);
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
@@ -42,37 +52,142 @@ std::string_view parameter(const std::vector<std::string_view>& parameters, std:
   return {};
 }
 
-}  // namespace
+ApiError incomplete(std::string message) { return {"IncompleteSignatureException", std::move(message)}; }
+ApiError invalid_signature(std::string message) { return {"InvalidSignatureException", std::move(message)}; }
 
-Caller identify(const http::Request& request, const IdentityConfig& config) {
-  if (!request.has_header("authorization")) return {config.default_account, config.default_region, ""};
-
-  std::string_view header = trim(request.header("authorization"));
-  // A header of another scheme lacks every SigV4 parameter, and is reported that way.
+// Reads the header; a header that is not SigV4 lacks every parameter and is reported that way, as Coral does.
+sigv4::Authorization parse_authorization(std::string_view header) {
+  header = trim(header);
   std::vector<std::string_view> parameters;
   if (header.starts_with(kAlgorithm) && header.size() > kAlgorithm.size() &&
       std::isspace(static_cast<unsigned char>(header[kAlgorithm.size()]))) {
     parameters = split(header.substr(kAlgorithm.size() + 1), ',');
   }
-  // Coral names every missing parameter in one message, in this order.
   std::string missing;
   for (std::string_view name : {"Credential", "Signature", "SignedHeaders"}) {
     if (parameter(parameters, name).empty()) {
       missing += "Authorization header requires '" + std::string(name) + "' parameter. ";
     }
   }
-  std::string_view credential = parameter(parameters, "Credential");
-  std::vector<std::string_view> scope = split(credential, '/');
+  const std::vector<std::string_view> scope = split(parameter(parameters, "Credential"), '/');
   if (missing.empty() && (scope.size() != 5 || scope[0].empty() || scope[2].empty() || scope[4] != "aws4_request")) {
     missing = "Credential should be scoped to a valid region. ";
   }
   if (!missing.empty()) {
     missing.pop_back();
-    throw ApiError("IncompleteSignatureException", missing);
+    throw incomplete(missing);
   }
-  std::string access_key(scope[0]);
-  std::string account = is_account_id(access_key) ? access_key : config.default_account;
-  return {account, std::string(scope[2]), access_key};
+  sigv4::Authorization parsed{std::string(scope[0]), std::string(scope[1]), std::string(scope[2]),
+                              std::string(scope[3]), {}, std::string(parameter(parameters, "Signature"))};
+  for (std::string_view name : split(parameter(parameters, "SignedHeaders"), ';')) {
+    std::string lowered(name);
+    std::transform(lowered.begin(), lowered.end(), lowered.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    parsed.signed_headers.push_back(std::move(lowered));
+  }
+  std::sort(parsed.signed_headers.begin(), parsed.signed_headers.end());
+  return parsed;
+}
+
+// yyyymmddThhmmssZ, as SigV4 writes times.
+std::optional<std::chrono::system_clock::time_point> parse_amz_date(std::string_view text) {
+  if (text.size() != 16 || text[8] != 'T' || text[15] != 'Z') return std::nullopt;
+  std::tm tm{};
+  std::istringstream in{std::string(text)};
+  in >> std::get_time(&tm, "%Y%m%dT%H%M%SZ");
+  if (in.fail()) return std::nullopt;
+  return std::chrono::system_clock::from_time_t(timegm(&tm));
+}
+
+std::string format_amz_date(std::chrono::system_clock::time_point time) {
+  const std::time_t t = std::chrono::system_clock::to_time_t(time);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof(text), "%Y%m%dT%H%M%SZ", &tm);
+  return text;
+}
+
+// The checks AWS makes, in its order: a date, the scope's service and date, the clock skew, the key, the signature.
+Caller verify(const http::Request& request, const IdentityConfig& config, const sigv4::Authorization& auth) {
+  const std::string amz_date(request.header("x-amz-date"));
+  if (amz_date.empty()) {
+    throw incomplete("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
+  }
+  const auto signed_at = parse_amz_date(amz_date);
+  if (!signed_at) {
+    throw incomplete("Date must be in ISO-8601 'basic format'. Got '" + amz_date +
+                     "'. See http://en.wikipedia.org/wiki/ISO_8601");
+  }
+  if (auth.service != kService) {
+    throw invalid_signature("Credential should be scoped to correct service: '" + std::string(kService) + "'. ");
+  }
+  if (auth.date != amz_date.substr(0, 8)) {
+    throw invalid_signature("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from "
+                            "HTTP: '" + auth.date + "' != '" + amz_date.substr(0, 8) + "', from '" + amz_date + "'.");
+  }
+  const auto now = config.now();
+  if (*signed_at < now - kAllowedSkew) {
+    throw invalid_signature("Signature expired: " + amz_date + " is now earlier than " +
+                            format_amz_date(now - kAllowedSkew) + " (" + format_amz_date(now) + " - 15 min.)");
+  }
+  if (*signed_at > now + kAllowedSkew) {
+    throw invalid_signature("Signature not yet current: " + amz_date + " is still later than " +
+                            format_amz_date(now + kAllowedSkew) + " (" + format_amz_date(now) + " + 15 min.)");
+  }
+  const auto key = config.keys.find(auth.access_key);
+  if (key == config.keys.end()) {
+    throw ApiError("UnrecognizedClientException", "The security token included in the request is invalid.");
+  }
+  const std::string expected =
+      sigv4::signature(sigv4::canonical_request(request, auth.signed_headers), amz_date, key->second.secret,
+                       auth.date, auth.region, auth.service);
+  if (expected.size() != auth.signature.size() ||
+      CRYPTO_memcmp(expected.data(), auth.signature.data(), expected.size()) != 0) {
+    throw invalid_signature(
+        "The request signature we calculated does not match the signature you provided. Check your AWS Secret "
+        "Access Key and signing method. Consult the service documentation for details.");
+  }
+  return {key->second.account, auth.region, auth.access_key};
+}
+
+}  // namespace
+
+std::map<std::string, KeyPair, std::less<>> load_credentials(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read credentials file " + path);
+  std::map<std::string, KeyPair, std::less<>> keys;
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    const std::size_t hash = line.find('#');
+    std::istringstream fields(line.substr(0, hash));
+    std::string key, secret, account, extra;
+    if (!(fields >> key)) continue;  // blank or comment
+    if (!(fields >> secret >> account) || (fields >> extra) || !is_account_id(account)) {
+      throw std::runtime_error(path + ":" + std::to_string(number) +
+                               ": expected 'ACCESS_KEY_ID SECRET_ACCESS_KEY ACCOUNT_ID' with a 12-digit account");
+    }
+    keys[key] = {secret, account};
+  }
+  if (keys.empty()) throw std::runtime_error("credentials file " + path + " holds no keys");
+  return keys;
+}
+
+bool admin_allowed(const http::Request& request, const IdentityConfig& config, std::string_view admin_token) {
+  if (config.mode != AuthMode::kStrict || admin_token.empty()) return true;
+  const std::string_view given = request.header(kAdminTokenHeader);
+  return given.size() == admin_token.size() && CRYPTO_memcmp(given.data(), admin_token.data(), given.size()) == 0;
+}
+
+Caller identify(const http::Request& request, const IdentityConfig& config) {
+  const bool strict = config.mode == AuthMode::kStrict;
+  if (!request.has_header("authorization")) {
+    if (strict) throw ApiError("MissingAuthenticationTokenException", "Request is missing Authentication Token");
+    return {config.default_account, config.default_region, ""};
+  }
+  const sigv4::Authorization auth = parse_authorization(request.header("authorization"));
+  if (strict) return verify(request, config, auth);
+  return {is_account_id(auth.access_key) ? auth.access_key : config.default_account, auth.region, auth.access_key};
 }
 
 }  // namespace sagebox::identity

@@ -58,7 +58,7 @@ class Harness {
       return r;
     };
     routes.health = [] { return text(200, "healthy"); };
-    routes.reset = [this] {
+    routes.reset = [this](const Request&) {
       ++resets;
       return text(200, "reset");
     };

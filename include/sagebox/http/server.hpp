@@ -16,7 +16,7 @@ namespace sagebox::http {
 struct Routes {
   std::function<Response(const Request&)> api;
   std::function<Response()> health;
-  std::function<Response()> reset;
+  std::function<Response(const Request&)> reset;  // given the request: it may carry an admin token
   // Builds the answer to a request that failed before it was whole (e.g. body over the limit: 413).
   std::function<Response(int status, std::string_view message)> error;
 };
