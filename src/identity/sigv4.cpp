@@ -135,8 +135,9 @@ std::string canonical_request(const http::Request& request, const std::vector<st
     canonical += name + ":" + canonical_header_value(request, name) + "\n";
     names += (names.empty() ? "" : ";") + name;
   }
-  const std::string_view declared_hash = request.header("x-amz-content-sha256");
-  canonical += "\n" + names + "\n" + (declared_hash.empty() ? sha256_hex(request.body) : std::string(declared_hash));
+  // The body's own hash, whatever X-Amz-Content-Sha256 declares: a body that does not match its declaration then
+  // fails the signature, as it must (outside S3, AWS has no unsigned payloads).
+  canonical += "\n" + names + "\n" + sha256_hex(request.body);
   return canonical;
 }
 

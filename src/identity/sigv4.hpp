@@ -21,7 +21,7 @@ struct Authorization {
 
 // The canonical request of AWS's SigV4 for a request that is not S3: path segments URI-encoded (again),
 // query parameters sorted and encoded, the signed headers' values trimmed with inner whitespace collapsed, and the
-// payload hash (X-Amz-Content-Sha256 when sent, else the SHA-256 of the body).
+// SHA-256 of the body.
 std::string canonical_request(const http::Request& request, const std::vector<std::string>& signed_headers);
 
 // Hex HMAC-SHA256 signature of `canonical` with the key derived from `secret` for the scope.

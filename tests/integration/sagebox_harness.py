@@ -10,6 +10,7 @@ import signal
 import subprocess
 import time
 import unittest
+from unittest import mock
 
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
@@ -83,11 +84,15 @@ class Response:
 class Client:
     """Sends SageMaker operations to one sagebox, signed like an SDK would sign them."""
 
-    def __init__(self, port, access_key="AKIAIOSFODNN7EXAMPLE", region="us-east-1", sign=True):
+    def __init__(self, port, access_key="AKIAIOSFODNN7EXAMPLE", region="us-east-1", sign=True, secret="secret",
+                 token=None, signing_time=None):
         self.port = port
         self.access_key = access_key
         self.region = region
         self.sign = sign
+        self.secret = secret
+        self.token = token
+        self.signing_time = signing_time  # a naive UTC datetime to sign as of, instead of now
         self.connection = None
 
     def _connection(self):
@@ -121,7 +126,12 @@ class Client:
         headers.update(extra_headers or {})
         if self.sign:
             aws = AWSRequest(method="POST", url="http://127.0.0.1:%d/" % self.port, data=body, headers=headers)
-            SigV4Auth(Credentials(self.access_key, "secret"), "sagemaker", self.region).add_auth(aws)
+            signer = SigV4Auth(Credentials(self.access_key, self.secret, self.token), "sagemaker", self.region)
+            if self.signing_time is None:
+                signer.add_auth(aws)
+            else:
+                with mock.patch("botocore.auth.get_current_datetime", return_value=self.signing_time):
+                    signer.add_auth(aws)
             headers = dict(aws.headers.items())
         return self.request("POST", "/", body, headers)
 
@@ -132,8 +142,8 @@ class Client:
             raise AssertionError("%s failed: %r" % (operation, response))
         return response.json
 
-    def reset(self):
-        return self.request("POST", "/_sagebox/reset")
+    def reset(self, headers=None):
+        return self.request("POST", "/_sagebox/reset", headers=headers)
 
     def close(self):
         if self.connection is not None:
