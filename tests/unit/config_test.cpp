@@ -173,3 +173,23 @@ TEST(Config, Version) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Config, AuthFlags) {
+  EXPECT_EQ(parse_ok({}).auth, sagebox::AuthMode::kLenient);
+  const Config strict = parse_ok({"--auth", "strict", "--credentials", "/etc/creds", "--admin-token=abc"});
+  EXPECT_EQ(strict.auth, sagebox::AuthMode::kStrict);
+  EXPECT_EQ(strict.credentials_path, "/etc/creds");
+  EXPECT_EQ(strict.admin_token, "abc");
+  const Config from_env =
+      parse_ok({}, {{"SAGEBOX_AUTH", "strict"}, {"SAGEBOX_CREDENTIALS", "/c"}, {"SAGEBOX_ADMIN_TOKEN", "t"}});
+  EXPECT_EQ(from_env.auth, sagebox::AuthMode::kStrict);
+  EXPECT_EQ(from_env.credentials_path, "/c");
+  EXPECT_EQ(from_env.admin_token, "t");
+  expect_error({"--auth", "paranoid"}, {}, "must be lenient or strict");
+  expect_error({"--auth", "strict"}, {}, "--auth strict needs --credentials");
+  expect_error({"--credentials="}, {}, "must not be empty");
+}
+
+}  // namespace
