@@ -1,6 +1,8 @@
 #include "sagebox/protocol/json_protocol.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdint>
 #include <exception>
 #include <random>
@@ -40,9 +42,48 @@ bool uses_capital_message(std::string_view code) {
          code == "ConflictException";
 }
 
+// Deeper than any input shape goes (the model's deepest is under 10); the limit keeps hostile nesting from costing
+// memory and stack anywhere downstream.
+constexpr int kMaxDepth = 100;
+
+// Counts brackets outside strings; stops at the first level past the limit.
+bool nests_too_deep(const std::string& body) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    const char c = body[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > kMaxDepth) return true;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return false;
+}
+
+// AWS JSON 1.1 bodies; also what curl and hand-written clients commonly send. No Content-Type at all is accepted.
+void require_json_content_type(const http::Request& request) {
+  std::string type(request.header("content-type").substr(0, request.header("content-type").find(';')));
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (type.empty() || type == kContentType || type == "application/x-amz-json-1.0" || type == "application/json") {
+    return;
+  }
+  throw ApiError::serialization("Unsupported Content-Type '" + type + "': send " +
+                                std::string(kContentType) + ".");
+}
+
 Json parse_body(const std::string& body) {
   // Clients send `{}` for an empty input; a body with nothing in it means the same.
   if (body.find_first_not_of(" \t\r\n") == std::string::npos) return Json::object();
+  if (nests_too_deep(body)) {
+    throw ApiError::serialization("The request body nests deeper than " + std::to_string(kMaxDepth) + " levels.");
+  }
   Json input = Json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (input.is_discarded()) throw ApiError::serialization("The request body is not valid JSON.");
   if (!input.is_object()) throw ApiError::serialization("The request body must be a JSON object.");
@@ -66,6 +107,7 @@ JsonProtocol::JsonProtocol(sagemaker::Service& service, const schema::Schema& sc
 
 http::Response JsonProtocol::handle(const http::Request& request) const {
   try {
+    require_json_content_type(request);
     Json input = parse_body(request.body);
     std::string_view name = operation_name(request);
     const sagemaker::Operation* operation = service_.find(name);

@@ -1,5 +1,12 @@
 #include "sagebox/store/database.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <openssl/rand.h>
 
 #include <stdexcept>
@@ -149,10 +156,30 @@ Statement& Connection::prepare(std::string_view sql) {
 
 std::int64_t Connection::changes() const { return sqlite3_changes64(db_); }
 
+bool Connection::read_only() const { return sqlite3_db_readonly(db_, "main") == 1; }
+
+Database::OwnerLock::OwnerLock(const std::string& db_path) {
+  const std::string lock_path = db_path + ".lock";
+  fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0) {
+    throw std::runtime_error("cannot open database " + db_path + ": cannot create " + lock_path + ": " +
+                             std::strerror(errno));
+  }
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd_);
+    throw std::runtime_error("database " + db_path + " is in use by another sagebox (it holds " + lock_path + ")");
+  }
+}
+
+Database::OwnerLock::~OwnerLock() { ::close(fd_); }
+
 Database::Database(const std::string& path) : file_backed_(!path.empty()) {
   uri_ = file_backed_ ? path : ":memory:";
+  if (file_backed_) owner_ = std::make_unique<OwnerLock>(path);
   writer_ = std::make_unique<Connection>(uri_, false);
   if (file_backed_) {
+    // SQLite quietly opens a write-protected file read-only; every write would then fail. Refuse at start.
+    if (writer_->read_only()) throw std::runtime_error("database " + path + " is read-only");
     writer_->exec("PRAGMA journal_mode=WAL");
     // In WAL mode NORMAL keeps every committed transaction across a crash or kill of this process; only a power
     // cut can lose the last ones. Readers never wait for the writer.

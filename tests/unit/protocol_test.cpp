@@ -117,5 +117,60 @@ TEST_F(ProtocolTest, MalformedAuthorizationIsReported) {
   EXPECT_EQ(body_of(protocol_.handle(request))["__type"], "IncompleteSignatureException");
 }
 
+// --- hostile input: every case is a clear 4xx, never a crash or a 5xx -------------------------------------------
+
+TEST_F(ProtocolTest, DeepNestingIsRefusedBeforeParsing) {
+  std::string deep = "{\"ModelName\":" + std::string(10000, '[') + std::string(10000, ']') + "}";
+  http::Response response = call("SageMaker.CreateModel", deep);
+  EXPECT_EQ(response.status, 400);
+  EXPECT_EQ(body_of(response)["message"], "The request body nests deeper than 100 levels.");
+  // Brackets inside strings are text, not nesting.
+  http::Response text = call("SageMaker.DescribeModel", "{\"ModelName\":\"" + std::string(500, '[') + "\"}");
+  EXPECT_EQ(body_of(text)["__type"], "ValidationException");
+  // Shallow nesting of unknown members is fine (and ignored).
+  EXPECT_EQ(call("SageMaker.ListModels", "{\"x\":" + std::string(50, '[') + std::string(50, ']') + "}").status, 200);
+}
+
+TEST_F(ProtocolTest, HostileNumbers) {
+  for (const char* body : {R"({"MaxResults":123456789012345678901234567890})", R"({"MaxResults":1e400})",
+                           R"({"MaxResults":NaN})", R"({"MaxResults":-Infinity})", R"({"MaxResults":18446744073709551616})",
+                           R"({"MaxResults":2.5})"}) {
+    http::Response response = call("SageMaker.ListModels", body);
+    EXPECT_EQ(response.status, 400) << body;
+    EXPECT_EQ(body_of(response)["__type"], "SerializationException") << body << " " << response.body;
+  }
+}
+
+TEST_F(ProtocolTest, DuplicateKeysInvalidUtf8AndNulBytes) {
+  EXPECT_EQ(call("SageMaker.CreateModel", R"({"ModelName":"a","ModelName":"b"})").status, 200);
+  http::Response utf8 = call("SageMaker.DescribeModel", "{\"ModelName\":\"a\xff\xfe\"}");
+  EXPECT_EQ(utf8.status, 400);
+  EXPECT_EQ(body_of(utf8)["__type"], "SerializationException");
+  http::Response nul = call("SageMaker.DescribeModel", R"({"ModelName":"a\u0000b"})");
+  EXPECT_EQ(nul.status, 400);
+  EXPECT_EQ(body_of(nul)["__type"], "ValidationException");
+  EXPECT_NE(nul.body.find("\\u0000"), std::string::npos) << nul.body;  // escaped in the echo, not raw
+}
+
+TEST_F(ProtocolTest, HugeNameIsAValidationErrorNotAFailure) {
+  http::Response response = call("SageMaker.DescribeModel", "{\"ModelName\":\"" + std::string(1000000, 'a') + "\"}");
+  EXPECT_EQ(response.status, 400);
+  EXPECT_EQ(body_of(response)["message"].get<std::string>().rfind("1 validation error detected: Value 'aaa", 0), 0u);
+}
+
+TEST_F(ProtocolTest, ContentTypes) {
+  for (const char* type : {"application/x-amz-json-1.1", "application/x-amz-json-1.0", "application/json",
+                           "application/json; charset=utf-8", "Application/JSON", ""}) {
+    http::Request request{"POST", "/", {{"x-amz-target", "SageMaker.ListModels"}}, "{}"};
+    if (*type) request.headers.emplace_back("content-type", type);
+    EXPECT_EQ(protocol_.handle(request).status, 200) << type;
+  }
+  http::Request request{"POST", "/", {{"x-amz-target", "SageMaker.ListModels"}, {"content-type", "text/plain"}}, "{}"};
+  http::Response response = protocol_.handle(request);
+  EXPECT_EQ(response.status, 400);
+  EXPECT_EQ(response.body,
+            R"({"__type":"SerializationException","message":"Unsupported Content-Type 'text/plain': send application/x-amz-json-1.1."})");
+}
+
 }  // namespace
 }  // namespace sagebox::protocol

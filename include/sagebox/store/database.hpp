@@ -61,6 +61,7 @@ class Connection {
   // A statement prepared once per connection and reused; it comes back reset and unbound.
   Statement& prepare(std::string_view sql);
   std::int64_t changes() const;
+  bool read_only() const;
 
  private:
   sqlite3* db_ = nullptr;
@@ -70,7 +71,8 @@ class Connection {
 class Database {
  public:
   // `path` empty: a private in-memory database. Throws std::runtime_error when the file cannot be opened or
-  // migrated.
+  // migrated, is read-only, is not a database, or is in use by another sagebox (one process owns a file: an
+  // advisory lock on "<path>.lock", which the kernel releases however the owner dies).
   explicit Database(const std::string& path);
   ~Database();
   Database(const Database&) = delete;
@@ -131,8 +133,20 @@ class Database {
   void rollback() noexcept;
   void migrate();
 
+  class OwnerLock {
+   public:
+    explicit OwnerLock(const std::string& db_path);
+    ~OwnerLock();
+    OwnerLock(const OwnerLock&) = delete;
+    OwnerLock& operator=(const OwnerLock&) = delete;
+
+   private:
+    int fd_ = -1;
+  };
+
   std::string uri_;
   bool file_backed_ = false;
+  std::unique_ptr<OwnerLock> owner_;  // before the connections: taken first, released last
   std::mutex writer_mutex_;
   std::unique_ptr<Connection> writer_;
   std::mutex readers_mutex_;
