@@ -34,6 +34,8 @@ constexpr Option kOptions[] = {
     {"--account", "SAGEBOX_ACCOUNT", "ID", "12-digit account when a request does not name one",
      "123456789012"},
     {"--threads", "SAGEBOX_THREADS", "N", "worker threads, 0..256 (0: one per core)", "0"},
+    {"--max-connections", "SAGEBOX_MAX_CONNECTIONS", "N",
+     "connections served at once, 1..100000; more get 503 and are closed", "1024"},
     {"--log-level", "SAGEBOX_LOG_LEVEL", "LEVEL", "error, warn, info or debug", "info"},
     {"--auth", "SAGEBOX_AUTH", "MODE", "lenient (any signature) or strict (verify SigV4)", "lenient"},
     {"--credentials", "SAGEBOX_CREDENTIALS", "FILE",
@@ -54,12 +56,13 @@ const Option* find_option(std::string_view flag) {
                  "': " + std::string(why)};
 }
 
-unsigned long parse_number(std::string_view source, std::string_view value, unsigned long max) {
+unsigned long parse_number(std::string_view source, std::string_view value, unsigned long min,
+                           unsigned long max) {
   unsigned long n = 0;
   const auto* end = value.data() + value.size();
   const auto [ptr, ec] = std::from_chars(value.data(), end, n);
-  if (value.empty() || ec != std::errc{} || ptr != end || n > max) {
-    bad(source, value, "must be an integer from 0 to " + std::to_string(max));
+  if (value.empty() || ec != std::errc{} || ptr != end || n < min || n > max) {
+    bad(source, value, "must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
   }
   return n;
 }
@@ -91,7 +94,7 @@ void apply(Config& config, std::string_view flag, std::string_view source, const
     if (value.empty()) bad(source, value, "must not be empty");
     config.host = value;
   } else if (flag == "--port") {
-    config.port = static_cast<std::uint16_t>(parse_number(source, value, 65535));
+    config.port = static_cast<std::uint16_t>(parse_number(source, value, 0, 65535));
   } else if (flag == "--db") {
     config.db_path = value;
   } else if (flag == "--region") {
@@ -101,7 +104,9 @@ void apply(Config& config, std::string_view flag, std::string_view source, const
     if (!is_account(value)) bad(source, value, "must be exactly 12 digits");
     config.account = value;
   } else if (flag == "--threads") {
-    config.threads = static_cast<unsigned>(parse_number(source, value, 256));
+    config.threads = static_cast<unsigned>(parse_number(source, value, 0, 256));
+  } else if (flag == "--max-connections") {
+    config.max_connections = parse_number(source, value, 1, 100000);
   } else if (flag == "--log-level") {
     config.log_level = parse_level(source, value);
   } else if (flag == "--auth") {

@@ -30,6 +30,8 @@ struct Config {
   std::string admin_token;       // when set in strict mode, the reset paths require it
 
   std::size_t body_limit = 1024 * 1024;
+  // Open connections served at once; one more is answered 503 and closed (see http/server.hpp).
+  std::size_t max_connections = 1024;
   std::chrono::seconds read_timeout{30};   // whole request: headers and body
   std::chrono::seconds idle_timeout{120};  // a kept-alive connection with no request
   std::chrono::seconds shutdown_grace{10};

@@ -15,6 +15,7 @@
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <csignal>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -25,6 +26,11 @@
 #include <vector>
 
 #include "sagebox/log.hpp"
+
+#if defined(__unix__) || defined(__APPLE__)
+#include <sys/resource.h>
+#define SAGEBOX_HAS_RLIMIT 1
+#endif
 
 namespace sagebox::http {
 namespace {
@@ -38,11 +44,77 @@ using BeastResponse = bhttp::response<bhttp::string_body>;
 
 constexpr std::uint32_t kHeaderLimit = 16 * 1024;
 constexpr std::size_t kFirstReadSize = 4096;
-// After an error response the client may still be sending the rejected body; closing with unread bytes would
-// make the kernel send RST and the client could lose the response. So read and discard for a while first.
-constexpr auto kLingerTimeout = std::chrono::seconds(2);
-constexpr std::size_t kLingerMaxBytes = 16 * 1024 * 1024;
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+// After an error response the client may still be sending; closing with unread bytes would make the kernel
+// send RST and the client could lose the response. So shut the send side and discard input for a while first.
+struct Linger {
+  std::chrono::milliseconds timeout;
+  std::size_t max_bytes;
+};
+// After a request that could not be read whole (e.g. a body over the limit, which may still be arriving).
+constexpr Linger kLingerAfterError{std::chrono::seconds(2), 16 * 1024 * 1024};
+// After refusing a connection over the cap: at most a request's worth, briefly.
+constexpr Linger kLingerAfterRefusal{std::chrono::seconds(1), 64 * 1024};
+
+// Connections over the cap being answered 503 at one time; past this they are closed unanswered, so that a
+// flood of connections costs a bounded number of descriptors.
+constexpr std::size_t kMaxRefusing = 64;
+// Descriptors needed besides connections: the database and its journal, stdio, epoll, the listener.
+constexpr std::size_t kDescriptorReserve = 64;
+// After a failed accept (typically out of descriptors) the connection waits in the backlog; retrying at once
+// would spin.
+constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(100);
+constexpr auto kLogInterval = std::chrono::seconds(1);
+// An unknown method is echoed in the 405 message up to this length.
+constexpr std::size_t kShownMethodLength = 32;
+
+// A warning that a hostile peer can trigger at will: written at most once per kLogInterval, with the count
+// of those held back since, so that a flood neither floods the log nor blocks on a full stderr pipe.
+class ThrottledWarning {
+ public:
+  void operator()(const std::string& message) {
+    std::uint64_t held = 0;
+    {
+      std::lock_guard lock(mutex_);
+      const auto now = std::chrono::steady_clock::now();
+      if (last_ && now - *last_ < kLogInterval) {
+        ++held_;
+        return;
+      }
+      last_ = now;
+      held = std::exchange(held_, 0);
+    }
+    log::warn(held == 0 ? message
+                        : message + " (and " + std::to_string(held) + " more like it since the last)");
+  }
+
+ private:
+  std::mutex mutex_;
+  std::optional<std::chrono::steady_clock::time_point> last_;
+  std::uint64_t held_ = 0;
+};
+
+// Every connection holds a descriptor: raises the soft RLIMIT_NOFILE (never above the hard limit, never
+// lowering it) so that a crowd of clients meets the connection cap before the descriptor limit.
+void raise_descriptor_limit(std::size_t max_connections) {
+#ifdef SAGEBOX_HAS_RLIMIT
+  const auto wanted = static_cast<rlim_t>(max_connections + kMaxRefusing + kDescriptorReserve);
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= wanted) return;
+  rlimit raised = limit;
+  raised.rlim_cur = std::min(wanted, limit.rlim_max);
+  if (setrlimit(RLIMIT_NOFILE, &raised) != 0) raised.rlim_cur = limit.rlim_cur;
+  if (raised.rlim_cur < wanted) {
+    log::warn("the open-file limit (" + std::to_string(raised.rlim_cur) + ") is below what " +
+              std::to_string(max_connections) + " connections need (" + std::to_string(wanted) +
+              "): past it, new connections wait in the listen backlog; raise 'ulimit -n' or lower "
+              "--max-connections");
+  }
+#else
+  (void)max_connections;
+#endif
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Meaning: request → response, no sockets.
@@ -96,8 +168,11 @@ Response error_response(const Routes& routes, int status, std::string_view messa
 }
 
 Response method_not_allowed(const Routes& routes, std::string_view method, std::string_view allow) {
-  Response response = error_response(
-      routes, 405, "Method " + std::string(method) + " is not allowed here; use " + std::string(allow));
+  const std::string shown = method.size() <= kShownMethodLength
+                                ? std::string(method)
+                                : std::string(method.substr(0, kShownMethodLength)) + "...";
+  Response response =
+      error_response(routes, 405, "Method " + shown + " is not allowed here; use " + std::string(allow));
   response.headers.emplace_back("Allow", std::string(allow));
   return response;
 }
@@ -167,14 +242,20 @@ class ServerCore {
 
   const Config& config() const { return config_; }
   const Routes& routes() const { return routes_; }
-  void unregister(std::uint64_t id);
+  void unregister(std::uint64_t id, bool refused);
+  // For requests rejected before they were whole (400, 413, 431): a hostile client can send many.
+  void warn_rejected(const std::string& message) { rejected_warning_(message); }
 
  private:
+  // What becomes of an accepted connection.
+  enum class Admission { kServe, kRefuse, kDrop, kStopping };
+
   void open_acceptor();
   unsigned thread_count() const;
   void do_accept();
   void on_accept(beast::error_code ec, tcp::socket socket);
-  bool register_session(std::uint64_t& id, const std::shared_ptr<Session>& session);
+  void retry_accept(const beast::error_code& ec);
+  Admission admit(const std::shared_ptr<Session>& session);
   std::vector<std::shared_ptr<Session>> mark_stopping();
   void begin_stop();
   void force_close_all();
@@ -185,6 +266,8 @@ class ServerCore {
   // Declared before the io_context so that sessions destroyed along with it can still unregister.
   std::mutex mutex_;
   std::unordered_map<std::uint64_t, std::weak_ptr<Session>> sessions_;
+  std::size_t serving_ = 0;   // registered sessions that serve requests; at most config_.max_connections
+  std::size_t refusing_ = 0;  // registered sessions answering 503; at most kMaxRefusing
   std::uint64_t next_id_ = 0;
   bool stopping_ = false;
   bool torn_down_ = false;
@@ -193,27 +276,46 @@ class ServerCore {
   // Serializes the acceptor, the signal set and the grace timer, which stop() reaches from any thread.
   net::strand<net::io_context::executor_type> control_;
   tcp::acceptor acceptor_;
+  net::steady_timer accept_retry_timer_;
   net::steady_timer grace_timer_;
   std::optional<net::signal_set> signals_;
   bool stop_started_ = false;  // control strand only
   std::atomic<bool> draining_{false};
   std::uint16_t port_ = 0;
+
+  ThrottledWarning refusal_warning_;
+  ThrottledWarning accept_warning_;
+  ThrottledWarning rejected_warning_;
 };
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, ServerCore& core) : stream_(std::move(socket)), core_(core) {}
   ~Session() {
-    if (id_ != 0) core_.unregister(id_);
+    if (id_ != 0) core_.unregister(id_, refused_);
   }
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  void set_id(std::uint64_t id) { id_ = id; }
+  // Called by the registry, under its lock, before start() or refuse().
+  void set_registration(std::uint64_t id, bool refused) {
+    id_ = id;
+    refused_ = refused;
+  }
 
   void start() {
     net::dispatch(stream_.get_executor(),
                   beast::bind_front_handler(&Session::wait_for_request, shared_from_this()));
+  }
+
+  // For a connection over the cap: answers 503 at once, without reading a request, then closes.
+  void refuse(std::string message) {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this(), message = std::move(message)] {
+      Response response = error_response(self->core_.routes(), 503, message);
+      response.headers.emplace_back("Retry-After", "1");
+      self->linger_ = kLingerAfterRefusal;
+      self->write(std::move(response), 11, false);
+    });
   }
 
   // From any thread. Unforced: finish the request in flight, then close; an idle connection closes now.
@@ -230,6 +332,7 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->body_limit(core_.config().body_limit);
     parser_->header_limit(kHeaderLimit);
+    skip_empty_lines();
     if (buffer_.size() > 0) return on_request_started();
     // Waiting between requests is bounded by the idle timeout; the request itself by the read timeout.
     stream_.expires_after(core_.config().idle_timeout);
@@ -240,7 +343,15 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_first_bytes(beast::error_code ec, std::size_t bytes) {
     if (ec) return close();
     buffer_.commit(bytes);
-    on_request_started();
+    wait_for_request();  // starts the request, unless the bytes were only empty lines
+  }
+
+  // RFC 9112 section 2.2: empty lines before a request line are ignored (Beast would say "bad method").
+  void skip_empty_lines() {
+    const auto* data = static_cast<const char*>(buffer_.data().data());
+    std::size_t n = 0;
+    while (n < buffer_.size() && (data[n] == '\r' || data[n] == '\n')) ++n;
+    buffer_.consume(n);
   }
 
   void on_request_started() {
@@ -307,8 +418,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Answers a request that could not be read whole, then closes: the rest of the stream cannot be trusted.
   void fail(const std::string& message, int status) {
-    log::warn("rejected request (" + std::to_string(status) + "): " + message);
-    linger_ = true;
+    core_.warn_rejected("rejected request (" + std::to_string(status) + "): " + message);
+    linger_ = kLingerAfterError;
     write(error_response(core_.routes(), status, message), 11, false);
   }
 
@@ -335,7 +446,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void linger() {
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.expires_after(kLingerTimeout);
+    stream_.expires_after(linger_->timeout);
     drain_some();
   }
 
@@ -343,7 +454,7 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.async_read_some(net::buffer(drain_),
                             [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                               self->drained_ += n;
-                              if (ec || self->drained_ > kLingerMaxBytes) return self->close();
+                              if (ec || self->drained_ > self->linger_->max_bytes) return self->close();
                               self->drain_some();
                             });
   }
@@ -361,10 +472,11 @@ class Session : public std::enable_shared_from_this<Session> {
   std::size_t drained_ = 0;
   ServerCore& core_;
   std::uint64_t id_ = 0;
+  bool refused_ = false;  // over the cap: counted among the refusals, not the served connections
   // Strand only:
   bool busy_ = false;     // a request has begun to arrive and its response is not written yet
   bool closing_ = false;  // the server is stopping: no further request on this connection
-  bool linger_ = false;
+  std::optional<Linger> linger_;  // set: the response written is the last; linger as told, then close
 };
 
 ServerCore::ServerCore(const Config& config, Routes routes)
@@ -373,7 +485,9 @@ ServerCore::ServerCore(const Config& config, Routes routes)
       ioc_(static_cast<int>(thread_count())),
       control_(net::make_strand(ioc_)),
       acceptor_(control_),
+      accept_retry_timer_(control_),
       grace_timer_(control_) {
+  raise_descriptor_limit(config_.max_connections);
   open_acceptor();
   // Registered now, before anyone can learn the port: a SIGTERM sent right after the banner must stop the server
   // gracefully rather than kill it. Asio queues a signal that arrives before run() waits for it.
@@ -446,30 +560,51 @@ void ServerCore::do_accept() {
 
 void ServerCore::on_accept(beast::error_code ec, tcp::socket socket) {
   if (stop_started_ || !acceptor_.is_open()) return;
-  if (ec) {
-    log::warn("accept failed: " + ec.message());
-  } else {
-    auto session = std::make_shared<Session>(std::move(socket), *this);
-    std::uint64_t id = 0;
-    if (register_session(id, session)) {
-      session->set_id(id);
+  if (ec) return retry_accept(ec);
+  auto session = std::make_shared<Session>(std::move(socket), *this);
+  const std::string limit = std::to_string(config_.max_connections);
+  switch (admit(session)) {
+    case Admission::kServe:
       session->start();
-    }
+      break;
+    case Admission::kRefuse:
+      refusal_warning_("connection limit of " + limit + " reached: answering new connections 503");
+      session->refuse("Too many connections (limit " + limit + ")");
+      break;
+    case Admission::kDrop:
+      refusal_warning_("connection limit of " + limit + " reached and " + std::to_string(kMaxRefusing) +
+                       " refusals in flight: closing new connections unanswered");
+      break;  // the socket closes with the session, here
+    case Admission::kStopping:
+      break;
   }
   do_accept();
 }
 
-bool ServerCore::register_session(std::uint64_t& id, const std::shared_ptr<Session>& session) {
-  std::lock_guard lock(mutex_);
-  if (stopping_) return false;
-  id = ++next_id_;
-  sessions_.emplace(id, session);
-  return true;
+void ServerCore::retry_accept(const beast::error_code& ec) {
+  accept_warning_("accept failed: " + ec.message() + "; retrying every " +
+                  std::to_string(kAcceptRetryDelay.count()) + " ms");
+  accept_retry_timer_.expires_after(kAcceptRetryDelay);
+  accept_retry_timer_.async_wait([this](beast::error_code wait_ec) {
+    if (!wait_ec && !stop_started_) do_accept();
+  });
 }
 
-void ServerCore::unregister(std::uint64_t id) {
+ServerCore::Admission ServerCore::admit(const std::shared_ptr<Session>& session) {
   std::lock_guard lock(mutex_);
-  sessions_.erase(id);
+  if (stopping_) return Admission::kStopping;
+  const bool refused = serving_ >= config_.max_connections;
+  if (refused && refusing_ >= kMaxRefusing) return Admission::kDrop;
+  ++(refused ? refusing_ : serving_);
+  const std::uint64_t id = ++next_id_;
+  sessions_.emplace(id, session);
+  session->set_registration(id, refused);
+  return refused ? Admission::kRefuse : Admission::kServe;
+}
+
+void ServerCore::unregister(std::uint64_t id, bool refused) {
+  std::lock_guard lock(mutex_);
+  if (sessions_.erase(id) != 0) --(refused ? refusing_ : serving_);
   // The last session gone: no need to wait out the grace period.
   if (stopping_ && sessions_.empty() && !torn_down_) {
     net::post(control_, [this] { grace_timer_.cancel(); });
@@ -491,6 +626,7 @@ void ServerCore::begin_stop() {
   stop_started_ = true;
   beast::error_code ignored;
   acceptor_.close(ignored);
+  accept_retry_timer_.cancel();
   if (signals_) {
     signals_->clear(ignored);  // gives SIGINT/SIGTERM back to their default action
     signals_->cancel(ignored);

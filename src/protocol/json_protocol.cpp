@@ -156,7 +156,7 @@ http::Response transport_error_response(int status, std::string_view message) {
       code = "RequestTimeoutException";
       break;
     default:
-      code = status >= 500 ? "InternalFailure" : "SerializationException";
+      code = status == 503 ? "ServiceUnavailable" : status >= 500 ? "InternalFailure" : "SerializationException";
   }
   return error_response(ApiError(code, std::string(message), status));
 }

@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import subprocess
+import tempfile
 import time
 import unittest
 from unittest import mock
@@ -30,18 +31,21 @@ class Sagebox:
         self.port = None
 
     def start(self):
+        # The log goes to a file, not a pipe: an unread pipe that fills up would block the server.
+        self.log = tempfile.TemporaryFile(mode="w+")
         self.process = subprocess.Popen(
-            [BINARY, "--port", "0", *self.args],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            [BINARY, "--port", "0", *self.args], stdout=subprocess.PIPE, stderr=self.log, text=True)
         line = self.process.stdout.readline()
         if not line.startswith("sagebox listening on http://"):
             self.process.kill()
-            raise RuntimeError("sagebox did not start: %r %s" % (line, self.process.stderr.read()))
+            self.process.wait()
+            self.log.seek(0)
+            raise RuntimeError("sagebox did not start: %r %s" % (line, self.log.read()))
         self.port = int(line.strip().rsplit(":", 1)[1])
         return self
 
-    def stop(self, sig=signal.SIGTERM, timeout=10):
-        """Stops the process with `sig` and returns its exit code."""
+    def stop(self, sig=signal.SIGTERM, timeout=20):
+        """Stops the process with `sig` and returns its exit code. The timeout outlasts sagebox's 10 s grace."""
         if self.process is None:
             return None
         self.process.send_signal(sig)
@@ -52,7 +56,7 @@ class Sagebox:
                 self.process.kill()
                 self.process.wait()
             self.process.stdout.close()
-            self.process.stderr.close()
+            self.log.close()
             self.process = None
         return code
 

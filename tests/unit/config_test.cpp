@@ -40,6 +40,7 @@ TEST(Config, Defaults) {
   EXPECT_EQ(c.account, "123456789012");
   EXPECT_EQ(c.threads, 0u);
   EXPECT_EQ(c.log_level, LogLevel::kInfo);
+  EXPECT_EQ(c.max_connections, 1024u);
 }
 
 TEST(Config, EachFlag) {
@@ -159,6 +160,9 @@ TEST(Config, UsageListsEveryFlagWithEnvAndDefault) {
                              "--log-level",
                              "SAGEBOX_LOG_LEVEL",
                              "info",
+                             "--max-connections",
+                             "SAGEBOX_MAX_CONNECTIONS",
+                             "1024",
                              "--help",
                              "--version"}) {
     EXPECT_NE(usage.find(needle), std::string::npos) << needle;
@@ -190,6 +194,26 @@ TEST(Config, AuthFlags) {
   expect_error({"--auth", "paranoid"}, {}, "must be lenient or strict");
   expect_error({"--auth", "strict"}, {}, "--auth strict needs --credentials");
   expect_error({"--credentials="}, {}, "must not be empty");
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Config, MaxConnections) {
+  EXPECT_EQ(parse_ok({"--max-connections", "20"}).max_connections, 20u);
+  EXPECT_EQ(parse_ok({"--max-connections=1"}).max_connections, 1u);
+  EXPECT_EQ(parse_ok({"--max-connections", "100000"}).max_connections, 100000u);
+  EXPECT_EQ(parse_ok({}, {{"SAGEBOX_MAX_CONNECTIONS", "64"}}).max_connections, 64u);
+  EXPECT_EQ(parse_ok({"--max-connections", "7"}, {{"SAGEBOX_MAX_CONNECTIONS", "64"}}).max_connections, 7u);
+  expect_error({"--max-connections", "0"}, {}, "must be an integer from 1 to 100000");
+  expect_error({"--max-connections", "100001"}, {}, "--max-connections");
+  expect_error({"--max-connections", "-5"}, {}, "--max-connections");
+  expect_error({"--max-connections", "many"}, {}, "--max-connections");
+  expect_error({"--max-connections"}, {}, "needs a value");
+  expect_error({}, {{"SAGEBOX_MAX_CONNECTIONS", "0"}}, "SAGEBOX_MAX_CONNECTIONS");
+  // The other numeric flags keep their 0..max range and message.
+  expect_error({"--threads", "257"}, {}, "must be an integer from 0 to 256");
 }
 
 }  // namespace

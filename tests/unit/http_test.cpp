@@ -466,4 +466,83 @@ TEST(HttpServer, ManyConcurrentClients) {
   EXPECT_EQ(ok, 160);
 }
 
+// A connection over the cap gets 503 at once, unasked, then is closed; closing a served one makes room again.
+TEST(HttpServer, ConnectionsOverTheCapGet503AndClose) {
+  Harness h;
+  h.config.max_connections = 2;
+  h.start();
+  auto idle_a = std::make_unique<Client>(h.port());
+  Client idle_b(h.port());  // both idle: connected, nothing sent; they count all the same
+  Client over(h.port());
+  const auto refused = over.read_response();
+  EXPECT_EQ(refused.result_int(), 503);
+  EXPECT_EQ(refused["X-Test-Error"], "503");
+  EXPECT_EQ(refused.body(), "error:Too many connections (limit 2)");
+  EXPECT_EQ(refused[bhttp::field::retry_after], "1");
+  EXPECT_FALSE(refused.keep_alive());
+  EXPECT_TRUE(over.closed_by_server());
+  EXPECT_EQ(h.api_calls, 0);
+
+  idle_a.reset();  // the server notices the close and frees the slot
+  std::optional<int> status;
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    Client fresh(h.port());
+    status = fresh.send(bhttp::verb::post, "/", "room").result_int();
+    if (status == 200) break;
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_EQ(status, 200);
+}
+
+// The refused client may have sent its request already: it must still read the 503, not a reset.
+TEST(HttpServer, RefusedClientThatAlreadySentARequestReadsThe503) {
+  Harness h;
+  h.config.max_connections = 1;
+  h.start();
+  Client served(h.port());
+  EXPECT_EQ(served.send(bhttp::verb::post, "/", "first").result_int(), 200);
+  for (int i = 0; i < 3; ++i) {
+    Client over(h.port());
+    const auto response = over.send(bhttp::verb::post, "/", std::string(32 * 1024, 'x'));
+    EXPECT_EQ(response.result_int(), 503);
+    EXPECT_TRUE(over.closed_by_server());
+  }
+  EXPECT_EQ(served.send(bhttp::verb::post, "/", "still").body(), "api:still");
+  EXPECT_EQ(h.api_calls, 2);
+}
+
+TEST(HttpServer, StopClosesConnectionsBeingRefused) {
+  Harness h;
+  h.config.max_connections = 1;
+  h.start();
+  Client served(h.port());
+  Client over(h.port());
+  EXPECT_EQ(over.read_response().result_int(), 503);  // and the server now lingers on it
+  EXPECT_LT(h.stop_and_join(), 2s);
+}
+
+TEST(HttpServer, EmptyLinesBeforeTheRequestLineAreIgnored) {
+  Harness h;
+  h.start();
+  Client client(h.port());
+  client.write_raw("\r\n\r\nPOST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\na\r\n");
+  EXPECT_EQ(client.read_response().body(), "api:a");
+  client.write_raw("\r\n");
+  std::this_thread::sleep_for(50ms);  // the empty line alone, then the request in a later read
+  client.write_raw("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nb");
+  EXPECT_EQ(client.read_response().body(), "api:b");
+}
+
+TEST(HttpServer, AbsurdMethodGets405WithoutEchoingItWhole) {
+  Harness h;
+  h.start();
+  Client client(h.port());
+  client.write_raw(std::string(8000, 'X') + " / HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto response = client.read_response();
+  EXPECT_EQ(response.result_int(), 405);
+  EXPECT_EQ(response.body(), "error:Method " + std::string(32, 'X') + "... is not allowed here; use POST");
+  EXPECT_EQ(client.send(bhttp::verb::post, "/", "next").body(), "api:next");
+}
+
 }  // namespace

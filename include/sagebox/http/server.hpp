@@ -1,6 +1,19 @@
 // Server: Boost.Beast HTTP/1.1 with keep-alive, a body limit, read timeouts and graceful stop, on a pool of
-// threads. It routes `GET /_sagebox/health`, `POST /_sagebox/reset` (and moto's `POST /moto-api/reset`) to the
-// admin routes and every other POST to the api route. It knows nothing about SageMaker.
+// threads. It routes `GET /_sagebox/health`, `POST /_sagebox/reset` (and moto's `POST /moto-api/reset`) to
+// the admin routes and every other POST to the api route. It knows nothing about SageMaker.
+//
+// Limits, and what a client meets at each (all from Config unless named here):
+// - max_connections open connections are served at once. One more is accepted and answered at once, without
+//   reading its request, with routes.error(503, "Too many connections (limit N)"), `Retry-After: 1` and
+//   `Connection: close`; then closed. At most 64 such refusals are in flight; past that a new connection is
+//   closed unanswered. Refusals are logged at warn at most once per second.
+// - A kept-alive connection with no request is closed after idle_timeout; a request (headers and body) must
+//   arrive within read_timeout, or the connection is closed unanswered.
+// - A body over body_limit gets 413, a header block over 16 KiB gets 431, bytes that are not HTTP get 400;
+//   each then closes the connection (after briefly discarding what the client still sends). These are logged
+//   at warn at most once per second. Empty lines before a request line are skipped (RFC 9112 section 2.2).
+// - The constructor raises the soft RLIMIT_NOFILE (up to the hard limit) to fit max_connections; when the
+//   descriptors run out anyway, accepting pauses 100 ms at a time and connections wait in the listen backlog.
 #pragma once
 
 #include <cstdint>
