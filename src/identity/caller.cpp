@@ -43,6 +43,13 @@ bool is_account_id(std::string_view key) {
   return key.size() == 12 && std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// The region becomes part of ARNs and stored documents, so it must be a region's name ("eu-west-1"), not any
+// bytes (a ':' would shift an ARN's fields, a byte that is not UTF-8 would make the stored JSON unwritable).
+bool is_region(std::string_view region) {
+  return !region.empty() && std::all_of(region.begin(), region.end(),
+                                        [](unsigned char c) { return std::isalnum(c) || c == '-'; });
+}
+
 // The value of `name=` among the comma-separated parameters of the Authorization header, or empty.
 std::string_view parameter(const std::vector<std::string_view>& parameters, std::string_view name) {
   for (std::string_view p : parameters) {
@@ -70,7 +77,8 @@ sigv4::Authorization parse_authorization(std::string_view header) {
     }
   }
   const std::vector<std::string_view> scope = split(parameter(parameters, "Credential"), '/');
-  if (missing.empty() && (scope.size() != 5 || scope[0].empty() || scope[2].empty() || scope[4] != "aws4_request")) {
+  if (missing.empty() &&
+      (scope.size() != 5 || scope[0].empty() || !is_region(scope[2]) || scope[4] != "aws4_request")) {
     missing = "Credential should be scoped to a valid region. ";
   }
   if (!missing.empty()) {
@@ -96,7 +104,14 @@ std::optional<std::chrono::system_clock::time_point> parse_amz_date(std::string_
   std::istringstream in{std::string(text)};
   in >> std::get_time(&tm, "%Y%m%dT%H%M%SZ");
   if (in.fail()) return std::nullopt;
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
+  // system_clock counts nanoseconds in 64 bits: years before 1678 or after 2261 do not fit (from_time_t would
+  // overflow). Such a date is simply far past or far future, which the skew check then reports as AWS does.
+  using Clock = std::chrono::system_clock;
+  constexpr std::time_t kFirst =
+      std::chrono::duration_cast<std::chrono::seconds>(Clock::duration::min()).count() + 1;
+  constexpr std::time_t kLast =
+      std::chrono::duration_cast<std::chrono::seconds>(Clock::duration::max()).count() - 1;
+  return Clock::from_time_t(std::clamp<std::time_t>(timegm(&tm), kFirst, kLast));
 }
 
 std::string format_amz_date(std::chrono::system_clock::time_point time) {

@@ -93,6 +93,8 @@ std::optional<store::Cursor> decode_page_token(const std::string& secret, const 
         payload.at("s") != binding.sort) {
       return std::nullopt;
     }
+    // The time as encode_page_token writes it, an integer: a float's conversion is UB when out of range.
+    if (!payload.at("c").is_number_integer()) return std::nullopt;
     return store::Cursor{payload.at("c").get<std::int64_t>(), payload.at("n").get<std::string>()};
   } catch (const Json::exception&) {
     return std::nullopt;

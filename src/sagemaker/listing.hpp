@@ -24,6 +24,7 @@ struct TokenBinding {
   std::string sort;  // "CreationTime:Descending", ...
 };
 
+// REQUIRES: cursor.name_key is UTF-8 (names are, by their patterns).
 std::string encode_page_token(const std::string& secret, const TokenBinding& binding, const store::Cursor& cursor);
 
 // nullopt for any token this binding did not issue (altered, foreign, another sort, garbage).

@@ -215,6 +215,34 @@ TEST(StrictIdentity, ErrorsOfEachKind) {
   EXPECT_EQ(strict_error(malformed).substr(0, 29), "IncompleteSignatureException:");
 }
 
+// Found by fuzz_sigv4: a year outside the clock's range overflowed while converting.
+TEST(StrictIdentity, DatesFarOutsideTheClockRangeAreJustExpiredOrNotYetCurrent) {
+  http::Request ancient = botocore_post();
+  ancient.headers[3].second = "00261125T120000Z";
+  ancient.headers[4].second = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/00261125/eu-west-1/sagemaker/aws4_request, "
+                              "SignedHeaders=host, Signature=00";
+  EXPECT_EQ(strict_error(ancient),
+            "InvalidSignatureException: Signature expired: 00261125T120000Z is now earlier than 20261125T114500Z "
+            "(20261125T120000Z - 15 min.)");
+  http::Request future = botocore_post();
+  future.headers[3].second = "99991231T120000Z";
+  future.headers[4].second = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/99991231/eu-west-1/sagemaker/aws4_request, "
+                             "SignedHeaders=host, Signature=00";
+  EXPECT_EQ(strict_error(future),
+            "InvalidSignatureException: Signature not yet current: 99991231T120000Z is still later than "
+            "20261125T121500Z (20261125T120000Z + 15 min.)");
+}
+
+// Found by fuzz_pipeline: any bytes were taken as the region and broke the ARN and the stored document.
+TEST(Identity, RegionMustLookLikeARegion) {
+  for (std::string region : {std::string("us-ea\xff"), std::string("us-east-1:999999999999"), std::string("a/b")}) {
+    EXPECT_EQ(error_code(signed_by("AWS4-HMAC-SHA256 Credential=AKID/20261125/" + region +
+                                   "/sagemaker/aws4_request, SignedHeaders=host, Signature=00")),
+              "IncompleteSignatureException: Credential should be scoped to a valid region.")
+        << region;
+  }
+}
+
 TEST(StrictIdentity, AdminTokenGuardsResetOnlyInStrictModeWithAToken) {
   http::Request request;
   IdentityConfig lenient{"123456789012", "us-east-1"};
