@@ -146,6 +146,17 @@ class Client:
             raise AssertionError("%s failed: %r" % (operation, response))
         return response.json
 
+    def names(self, operation, result_key, name_key, params=None):
+        """Every name a List operation returns, following NextToken to the end."""
+        params = dict(params or {}, MaxResults=100)
+        names = []
+        while True:
+            page = self.ok(operation, params)
+            names += [item[name_key] for item in page[result_key]]
+            if "NextToken" not in page:
+                return names
+            params["NextToken"] = page["NextToken"]
+
     def reset(self, headers=None):
         return self.request("POST", "/_sagebox/reset", headers=headers)
 

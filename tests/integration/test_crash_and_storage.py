@@ -88,14 +88,7 @@ class KillLoopTest(unittest.TestCase):
         self.assertGreater(len(present) + len(absent), 50)
 
     def verify(self, client, present, absent, tags, round_number):
-        listed = set()
-        params = {"MaxResults": 100}
-        while True:
-            page = client.ok("ListModels", params)
-            listed.update(m["ModelName"] for m in page["Models"])
-            if "NextToken" not in page:
-                break
-            params["NextToken"] = page["NextToken"]
+        listed = set(client.names("ListModels", "Models", "ModelName"))
         self.assertEqual(present - listed, set(), "acknowledged creates lost after round %d" % round_number)
         self.assertEqual(absent & listed, set(), "acknowledged deletes undone after round %d" % round_number)
         # A name picked for deletion leaves `present`; only names no delete was ever aimed at must keep their tags.

@@ -95,14 +95,7 @@ class PersistenceTest(unittest.TestCase):
         self.assertGreater(len(acknowledged_created), 10)
 
         client = self.start()
-        present = set()
-        params = {"MaxResults": 100}
-        while True:
-            page = client.ok("ListEndpointConfigs", params)
-            present.update(item["EndpointConfigName"] for item in page["EndpointConfigs"])
-            if "NextToken" not in page:
-                break
-            params["NextToken"] = page["NextToken"]
+        present = set(client.names("ListEndpointConfigs", "EndpointConfigs", "EndpointConfigName"))
         self.assertEqual(acknowledged_created - attempted_deletes - present, set())
         self.assertEqual(acknowledged_deleted & present, set())
         client.close()
