@@ -158,6 +158,18 @@ TEST_F(ProtocolTest, HugeNameIsAValidationErrorNotAFailure) {
   EXPECT_EQ(body_of(response)["message"].get<std::string>().rfind("1 validation error detected: Value 'aaa", 0), 0u);
 }
 
+// A storage failure inside a request (here: a table gone) fails that request alone, with a 500, and its
+// transaction leaves nothing behind; the next request is served.
+TEST_F(ProtocolTest, StorageFailureIsA500ForThatRequestAndChangesNothing) {
+  db_.write([](store::Connection& c) { c.exec("DROP TABLE tags"); });
+  http::Response response = call("SageMaker.CreateModel", R"({"ModelName":"m","Tags":[{"Key":"k","Value":"v"}]})");
+  EXPECT_EQ(response.status, 500);
+  EXPECT_EQ(response.body,
+            R"({"__type":"InternalFailure","message":"An internal error occurred. Check sagebox's log."})");
+  EXPECT_EQ(call("SageMaker.DescribeModel", R"({"ModelName":"m"})").status, 400);  // rolled back
+  EXPECT_EQ(call("SageMaker.ListModels", "{}").body, R"({"Models":[]})");
+}
+
 TEST_F(ProtocolTest, ContentTypes) {
   for (const char* type : {"application/x-amz-json-1.1", "application/x-amz-json-1.0", "application/json",
                            "application/json; charset=utf-8", "Application/JSON", ""}) {
