@@ -1,7 +1,5 @@
 #include "sagebox/identity/caller.hpp"
 
-#include <openssl/crypto.h>
-
 #include <algorithm>
 #include <cctype>
 #include <ctime>
@@ -12,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "sagebox/crypto.hpp"
 #include "sagebox/error.hpp"
 #include "sigv4.hpp"
 
@@ -157,8 +156,7 @@ Caller verify(const http::Request& request, const IdentityConfig& config, const 
   const std::string expected =
       sigv4::signature(sigv4::canonical_request(request, auth.signed_headers), amz_date, key->second.secret,
                        auth.date, auth.region, auth.service);
-  if (expected.size() != auth.signature.size() ||
-      CRYPTO_memcmp(expected.data(), auth.signature.data(), expected.size()) != 0) {
+  if (!crypto::equal_in_constant_time(expected, auth.signature)) {
     throw invalid_signature(
         "The request signature we calculated does not match the signature you provided. Check your AWS Secret "
         "Access Key and signing method. Consult the service documentation for details.");
@@ -191,7 +189,7 @@ std::map<std::string, KeyPair, std::less<>> load_credentials(const std::string& 
 bool admin_allowed(const http::Request& request, const IdentityConfig& config, std::string_view admin_token) {
   if (config.mode != AuthMode::kStrict || admin_token.empty()) return true;
   const std::string_view given = request.header(kAdminTokenHeader);
-  return given.size() == admin_token.size() && CRYPTO_memcmp(given.data(), admin_token.data(), given.size()) == 0;
+  return crypto::equal_in_constant_time(given, admin_token);
 }
 
 Caller identify(const http::Request& request, const IdentityConfig& config) {

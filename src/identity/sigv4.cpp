@@ -1,34 +1,13 @@
 #include "sigv4.hpp"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <algorithm>
 #include <cctype>
 #include <utility>
 
+#include "sagebox/crypto.hpp"
+
 namespace sagebox::identity::sigv4 {
 namespace {
-
-constexpr char kHex[] = "0123456789abcdef";
-
-std::string hex(const unsigned char* bytes, std::size_t size) {
-  std::string out;
-  out.reserve(size * 2);
-  for (std::size_t i = 0; i < size; ++i) {
-    out += kHex[bytes[i] >> 4];
-    out += kHex[bytes[i] & 15];
-  }
-  return out;
-}
-
-std::string hmac(std::string_view key, std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), digest, &size);
-  return std::string(reinterpret_cast<const char*>(digest), size);
-}
 
 bool unreserved(unsigned char c) { return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~'; }
 
@@ -115,12 +94,7 @@ std::string canonical_header_value(const http::Request& request, std::string_vie
 
 }  // namespace
 
-std::string sha256_hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
-  return hex(digest, size);
-}
+std::string sha256_hex(std::string_view data) { return crypto::sha256_hex(data); }
 
 std::string canonical_request(const http::Request& request, const std::vector<std::string>& signed_headers) {
   const std::string_view target = request.target;
@@ -137,7 +111,7 @@ std::string canonical_request(const http::Request& request, const std::vector<st
   }
   // The body's own hash, whatever X-Amz-Content-Sha256 declares: a body that does not match its declaration then
   // fails the signature, as it must (outside S3, AWS has no unsigned payloads).
-  canonical += "\n" + names + "\n" + sha256_hex(request.body);
+  canonical += "\n" + names + "\n" + crypto::sha256_hex(request.body);
   return canonical;
 }
 
@@ -146,13 +120,12 @@ std::string signature(const std::string& canonical, std::string_view amz_date, s
   const std::string scope =
       std::string(date) + "/" + std::string(region) + "/" + std::string(service) + "/aws4_request";
   const std::string to_sign =
-      "AWS4-HMAC-SHA256\n" + std::string(amz_date) + "\n" + scope + "\n" + sha256_hex(canonical);
-  std::string key = hmac("AWS4" + std::string(secret), date);
-  key = hmac(key, region);
-  key = hmac(key, service);
-  key = hmac(key, "aws4_request");
-  const std::string raw = hmac(key, to_sign);
-  return hex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
+      "AWS4-HMAC-SHA256\n" + std::string(amz_date) + "\n" + scope + "\n" + crypto::sha256_hex(canonical);
+  std::string key = crypto::hmac_sha256("AWS4" + std::string(secret), date);
+  key = crypto::hmac_sha256(key, region);
+  key = crypto::hmac_sha256(key, service);
+  key = crypto::hmac_sha256(key, "aws4_request");
+  return crypto::hex(crypto::hmac_sha256(key, to_sign));
 }
 
 }  // namespace sagebox::identity::sigv4

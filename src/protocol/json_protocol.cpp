@@ -8,6 +8,7 @@
 #include <random>
 #include <string>
 
+#include "sagebox/crypto.hpp"
 #include "sagebox/error.hpp"
 #include "sagebox/log.hpp"
 
@@ -26,14 +27,9 @@ std::string request_id() {
   }
   bytes[6] = static_cast<std::uint8_t>((bytes[6] & 0x0f) | 0x40);
   bytes[8] = static_cast<std::uint8_t>((bytes[8] & 0x3f) | 0x80);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id;
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) id += '-';
-    id += kHex[bytes[i] >> 4];
-    id += kHex[bytes[i] & 15];
-  }
-  return id;
+  const std::string digits = crypto::hex(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  return digits.substr(0, 8) + "-" + digits.substr(8, 4) + "-" + digits.substr(12, 4) + "-" + digits.substr(16, 4) +
+         "-" + digits.substr(20);
 }
 
 // SageMaker's modeled exceptions carry `Message`; Coral's generic ones `message` (AWS-BEHAVIOR §1).

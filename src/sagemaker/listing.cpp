@@ -1,13 +1,10 @@
 #include "listing.hpp"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
+#include "sagebox/crypto.hpp"
 #include "sagebox/error.hpp"
 
 namespace sagebox::sagemaker {
@@ -49,14 +46,6 @@ std::optional<std::string> base64url_decode(std::string_view text) {
   return out;
 }
 
-std::string hmac_sha256(const std::string& key, std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), digest, &length);
-  return std::string(reinterpret_cast<const char*>(digest), length);
-}
-
 ApiError invalid_token() { return ApiError::validation("Invalid pagination token"); }
 
 // Epoch seconds (as validated: a number) to the millisecond the store keeps.
@@ -72,7 +61,7 @@ std::string encode_page_token(const std::string& secret, const TokenBinding& bin
   Json payload = {{"a", binding.account}, {"r", binding.region},       {"t", binding.type},
                   {"s", binding.sort},    {"c", cursor.creation_ms},   {"n", cursor.name_key}};
   const std::string text = payload.dump();
-  return base64url_encode(text) + "." + base64url_encode(hmac_sha256(secret, text));
+  return base64url_encode(text) + "." + base64url_encode(crypto::hmac_sha256(secret, text));
 }
 
 std::optional<store::Cursor> decode_page_token(const std::string& secret, const TokenBinding& binding,
@@ -82,9 +71,8 @@ std::optional<store::Cursor> decode_page_token(const std::string& secret, const 
   auto text = base64url_decode(token.substr(0, dot));
   auto signature = base64url_decode(token.substr(dot + 1));
   if (!text || !signature) return std::nullopt;
-  const std::string expected = hmac_sha256(secret, *text);
-  if (signature->size() != expected.size() ||
-      CRYPTO_memcmp(signature->data(), expected.data(), expected.size()) != 0) {
+  const std::string expected = crypto::hmac_sha256(secret, *text);
+  if (!crypto::equal_in_constant_time(*signature, expected)) {
     return std::nullopt;
   }
   Json payload = Json::parse(*text, nullptr, false);

@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include <openssl/rand.h>
+#include "sagebox/crypto.hpp"
 
 #include <stdexcept>
 #include <string>
@@ -48,19 +48,6 @@ constexpr const char* kMigrations[] = {
     )sql",
 };
 
-std::string random_hex(std::size_t bytes) {
-  std::string raw(bytes, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1) {
-    throw std::runtime_error("cannot draw random bytes for the database secret");
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned char c : raw) {
-    hex += kHex[c >> 4];
-    hex += kHex[c & 15];
-  }
-  return hex;
-}
 
 }  // namespace
 
@@ -214,7 +201,7 @@ void Database::migrate() {
       return value;
     }
     select.reset();
-    std::string value = random_hex(32);
+    std::string value = crypto::hex(crypto::random_bytes(32));
     c.prepare("INSERT INTO meta (key, value) VALUES ('secret', ?)").bind(1, value).step();
     return value;
   });

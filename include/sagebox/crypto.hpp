@@ -1,0 +1,26 @@
+// The few cryptographic and encoding primitives sagebox needs (OpenSSL underneath), in one place: SigV4 signing,
+// pagination-token signatures, the database secret and request ids all use them.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace sagebox::crypto {
+
+// Lowercase hexadecimal of `bytes`.
+std::string hex(std::string_view bytes);
+
+// The raw 32-byte HMAC-SHA256 of `data` under `key`.
+std::string hmac_sha256(std::string_view key, std::string_view data);
+
+// Lowercase hex SHA-256 of `data`.
+std::string sha256_hex(std::string_view data);
+
+// Whether `a` and `b` are equal, in time that depends only on their lengths (for secrets and signatures).
+bool equal_in_constant_time(std::string_view a, std::string_view b);
+
+// `count` bytes from OpenSSL's CSPRNG. Throws std::runtime_error if it cannot deliver.
+std::string random_bytes(std::size_t count);
+
+}  // namespace sagebox::crypto
