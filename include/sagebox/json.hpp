@@ -4,8 +4,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include <string>
+
 namespace sagebox {
 
 using Json = nlohmann::ordered_json;
+
+// A JSON document already in its serialized form, such as one read back from the store: passed on as text rather
+// than parsed only to be printed again.
+struct SerializedJson {
+  std::string text;
+};
 
 }  // namespace sagebox

@@ -4,6 +4,7 @@
 #include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -223,6 +224,13 @@ bool is_http_parse_error(const beast::error_code& ec) {
 
 class Session;
 
+std::vector<std::unique_ptr<net::io_context>> make_loops(unsigned count) {
+  std::vector<std::unique_ptr<net::io_context>> loops;
+  // Concurrency hint 1: each loop is run by exactly one thread.
+  for (unsigned i = 0; i < count; ++i) loops.push_back(std::make_unique<net::io_context>(1));
+  return loops;
+}
+
 // Everything a session needs from the server. Sessions hold a plain reference: run() returns only after every
 // session's handlers have finished, and pending ones are destroyed with the io_context, which is a member
 // here.
@@ -272,7 +280,12 @@ class ServerCore {
   bool stopping_ = false;
   bool torn_down_ = false;
 
-  net::io_context ioc_;
+  // One event loop per thread, each connection on one of them for its whole life: a request is read, handled and
+  // answered by one thread, with no hand-off between threads and no locking inside the loop.
+  std::vector<std::unique_ptr<net::io_context>> loops_;
+  // Keep every loop running while it has no connection; released when stopping.
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> keep_running_;
+  std::size_t next_loop_ = 0;  // control strand only: where the next connection goes
   // Serializes the acceptor, the signal set and the grace timer, which stop() reaches from any thread.
   net::strand<net::io_context::executor_type> control_;
   tcp::acceptor acceptor_;
@@ -482,8 +495,8 @@ class Session : public std::enable_shared_from_this<Session> {
 ServerCore::ServerCore(const Config& config, Routes routes)
     : config_(config),
       routes_(std::move(routes)),
-      ioc_(static_cast<int>(thread_count())),
-      control_(net::make_strand(ioc_)),
+      loops_(make_loops(thread_count())),
+      control_(net::make_strand(*loops_.front())),
       acceptor_(control_),
       accept_retry_timer_(control_),
       grace_timer_(control_) {
@@ -492,6 +505,7 @@ ServerCore::ServerCore(const Config& config, Routes routes)
   // Registered now, before anyone can learn the port: a SIGTERM sent right after the banner must stop the server
   // gracefully rather than kill it. Asio queues a signal that arrives before run() waits for it.
   signals_.emplace(control_, SIGINT, SIGTERM);
+  for (const auto& loop : loops_) keep_running_.push_back(net::make_work_guard(*loop));
 }
 
 ServerCore::~ServerCore() {
@@ -508,7 +522,7 @@ unsigned ServerCore::thread_count() const {
 void ServerCore::open_acceptor() {
   const std::string where = config_.host + ":" + std::to_string(config_.port);
   beast::error_code ec;
-  tcp::resolver resolver(ioc_);
+  tcp::resolver resolver(*loops_.front());
   const auto endpoints = resolver.resolve(config_.host, std::to_string(config_.port),
                                           tcp::resolver::numeric_service | tcp::resolver::passive, ec);
   if (ec || endpoints.empty()) {
@@ -536,10 +550,10 @@ void ServerCore::run() {
     do_accept();
   });
 
-  auto run_loop = [this] {
+  auto run_loop = [](net::io_context& loop) {
     for (;;) {
       try {
-        ioc_.run();
+        loop.run();
         return;
       } catch (const std::exception& e) {
         log::error(std::string("unexpected exception in the server loop: ") + e.what());
@@ -547,20 +561,24 @@ void ServerCore::run() {
     }
   };
   std::vector<std::thread> pool;
-  const unsigned threads = thread_count();
-  pool.reserve(threads - 1);
-  for (unsigned i = 1; i < threads; ++i) pool.emplace_back(run_loop);
-  run_loop();
+  pool.reserve(loops_.size() - 1);
+  for (std::size_t i = 1; i < loops_.size(); ++i) pool.emplace_back(run_loop, std::ref(*loops_[i]));
+  run_loop(*loops_.front());
   for (auto& thread : pool) thread.join();
 }
 
 void ServerCore::do_accept() {
-  acceptor_.async_accept(net::make_strand(ioc_), beast::bind_front_handler(&ServerCore::on_accept, this));
+  net::io_context& loop = *loops_[next_loop_];
+  next_loop_ = (next_loop_ + 1) % loops_.size();
+  acceptor_.async_accept(loop, beast::bind_front_handler(&ServerCore::on_accept, this));
 }
 
 void ServerCore::on_accept(beast::error_code ec, tcp::socket socket) {
   if (stop_started_ || !acceptor_.is_open()) return;
   if (ec) return retry_accept(ec);
+  // Responses go out whole in one write; Nagle would only hold back the next one.
+  beast::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
   auto session = std::make_shared<Session>(std::move(socket), *this);
   const std::string limit = std::to_string(config_.max_connections);
   switch (admit(session)) {
@@ -631,6 +649,8 @@ void ServerCore::begin_stop() {
     signals_->clear(ignored);  // gives SIGINT/SIGTERM back to their default action
     signals_->cancel(ignored);
   }
+  // Each loop returns from run() once its connections are gone (and the first, once the grace timer is done).
+  keep_running_.clear();
   // The shared_ptrs must be released outside the registry lock: a session's destructor takes it.
   const auto live = mark_stopping();
   if (live.empty()) return;

@@ -7,6 +7,7 @@
 #include <exception>
 #include <random>
 #include <string>
+#include <variant>
 
 #include "sagebox/crypto.hpp"
 #include "sagebox/error.hpp"
@@ -112,7 +113,7 @@ http::Response JsonProtocol::handle(const http::Request& request) const {
     }
     identity::Caller caller = identity::identify(request, identity_);
     Json valid = operation->input_shape.empty() ? Json::object() : schema_.validate(operation->input_shape, input);
-    return json_response(200, operation->handler(caller, valid));
+    return std::visit([](auto&& output) { return json_response(200, output); }, operation->handler(caller, valid));
   } catch (const ApiError& error) {
     return error_response(error);
   } catch (const std::exception& failure) {
@@ -121,14 +122,18 @@ http::Response JsonProtocol::handle(const http::Request& request) const {
   }
 }
 
-http::Response json_response(int status, const Json& body) {
+http::Response json_response(int status, SerializedJson body) {
   http::Response response;
   response.status = status;
   response.content_type = std::string(kContentType);
   response.headers.emplace_back("x-amzn-RequestId", request_id());
-  // Replacement rather than an exception: a stored string is always valid UTF-8, and a response must never fail.
-  response.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
+  response.body = std::move(body.text);
   return response;
+}
+
+http::Response json_response(int status, const Json& body) {
+  // Replacement rather than an exception: a stored string is always valid UTF-8, and a response must never fail.
+  return json_response(status, SerializedJson{body.dump(-1, ' ', false, Json::error_handler_t::replace)});
 }
 
 http::Response error_response(const ApiError& error) {

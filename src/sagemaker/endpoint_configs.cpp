@@ -1,6 +1,7 @@
 // CreateEndpointConfig, DescribeEndpointConfig, DeleteEndpointConfig, ListEndpointConfigs.
 #include <set>
 #include <string>
+#include <vector>
 
 #include "resources.hpp"
 #include "sagebox/error.hpp"
@@ -10,16 +11,16 @@ namespace {
 
 const char* const kVariantLists[] = {"ProductionVariants", "ShadowProductionVariants"};
 
-// Every model a variant names must exist in the caller's account and region.
-void require_models(const Context& context, const identity::Caller& caller, const Json& input) {
+// The models the variants name, in order: each must exist in the caller's account and region.
+std::vector<std::string> referenced_models(const Json& input) {
+  std::vector<std::string> models;
   for (const char* list : kVariantLists) {
     if (!input.contains(list)) continue;
     for (const Json& variant : input[list]) {
-      if (!variant.contains("ModelName")) continue;
-      const std::string model = variant["ModelName"].get<std::string>();
-      if (!context.resources.find(scope_of(caller), kModelKind.type, model)) throw not_found(caller, kModelKind, model);
+      if (variant.contains("ModelName")) models.push_back(variant["ModelName"].get<std::string>());
     }
   }
+  return models;
 }
 
 // The one default SageMaker adds: a variant serving a model gets weight 1.0 when it names none.
@@ -135,11 +136,11 @@ void require_consistent(const Json& input) {
 void add_endpoint_config_operations(OperationTable& table, const Context& context) {
   table["CreateEndpointConfig"] = {"CreateEndpointConfigInput", [&context](const auto& caller, const Json& input) {
                                      require_consistent(input);
-                                     require_models(context, caller, input);
                                      Json stored = input;
                                      add_default_weights(stored);
                                      return Json{{"EndpointConfigArn",
-                                                  create_resource(context, caller, kEndpointConfigKind, stored)}};
+                                                  create_resource(context, caller, kEndpointConfigKind, stored,
+                                                                  referenced_models(input))}};
                                    }};
   add_describe_delete_list(table, context, kEndpointConfigKind);
 }

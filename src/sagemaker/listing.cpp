@@ -118,7 +118,7 @@ Json list_resources(const Context& context, const identity::Caller& caller, cons
   for (const store::PageRow& row : rows) {
     if (!contains.empty() && row.name_key.find(contains) == std::string::npos) continue;
     summaries.push_back({{std::string(kind.name_member), row.name},
-                         {std::string(kind.arn_member), row.arn},
+                         {std::string(kind.arn_member), resource_arn(caller, kind.type, row.name)},
                          {"CreationTime", epoch_seconds(row.creation_ms)}});
   }
   Json output = {{std::string(kind.summary_list), std::move(summaries)}};

@@ -30,7 +30,7 @@ ApiError not_found(const identity::Caller& caller, const ResourceKind& kind, std
 }
 
 std::string create_resource(const Context& context, const identity::Caller& caller, const ResourceKind& kind,
-                            Json input) {
+                            Json input, const std::vector<std::string>& models) {
   const std::string name = input.at(std::string(kind.name_member)).get<std::string>();
   const std::string arn = resource_arn(caller, kind.type, name);
   std::vector<store::Tag> tags;
@@ -45,17 +45,21 @@ std::string create_resource(const Context& context, const identity::Caller& call
   // Describe's member order, whatever order the input came in.
   Json document = context.schema.project(kind.describe_output, input);
   store::Resource resource{name, arn, created, document.dump()};
-  if (!context.resources.insert(scope_of(caller), kind.type, resource, tags)) {
+  std::vector<store::Reference> references;
+  for (const std::string& model : models) references.push_back({std::string(kModelKind.type), model});
+  const store::InsertResult result = context.resources.insert(scope_of(caller), kind.type, resource, tags, references);
+  if (result.outcome == store::InsertResult::kMissingReference) throw not_found(caller, kModelKind, models[result.missing]);
+  if (result.outcome == store::InsertResult::kNameTaken) {
     throw ApiError::validation("Cannot create already existing " + std::string(kind.noun) + " \"" + arn + "\".");
   }
   return arn;
 }
 
-Json describe_resource(const Context& context, const identity::Caller& caller, const ResourceKind& kind,
-                       std::string_view name) {
+SerializedJson describe_resource(const Context& context, const identity::Caller& caller, const ResourceKind& kind,
+                                 std::string_view name) {
   auto found = context.resources.find(scope_of(caller), kind.type, name);
   if (!found) throw not_found(caller, kind, name);
-  return Json::parse(found->document);
+  return {std::move(found->document)};
 }
 
 void delete_resource(const Context& context, const identity::Caller& caller, const ResourceKind& kind,

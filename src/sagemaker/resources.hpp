@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sagebox/error.hpp"
 #include "sagebox/identity/caller.hpp"
@@ -41,13 +42,14 @@ Json epoch_seconds(std::int64_t ms);
 
 // Stores what Create received (`input`, validated, without its Tags) plus the ARN and CreationTime, shaped as
 // Describe returns it; the input's Tags are stored beside it. Returns the ARN.
-// Throws ValidationException "Cannot create already existing <noun> "<arn>"." when the name is taken.
+// Throws ValidationException "Could not find model "<arn>"." for the first of `models` that does not exist, then
+// "Cannot create already existing <noun> "<arn>"." when the name is taken; checked and stored in one transaction.
 std::string create_resource(const Context& context, const identity::Caller& caller, const ResourceKind& kind,
-                            Json input);
+                            Json input, const std::vector<std::string>& models = {});
 
-// The stored document. Throws ValidationException "Could not find <noun> "<arn>"." when there is none.
-Json describe_resource(const Context& context, const identity::Caller& caller, const ResourceKind& kind,
-                       std::string_view name);
+// The stored document, as stored. Throws ValidationException "Could not find <noun> "<arn>"." when there is none.
+SerializedJson describe_resource(const Context& context, const identity::Caller& caller, const ResourceKind& kind,
+                                 std::string_view name);
 
 // Throws like describe_resource when there is nothing to delete.
 void delete_resource(const Context& context, const identity::Caller& caller, const ResourceKind& kind,

@@ -46,6 +46,28 @@ constexpr const char* kMigrations[] = {
       PRIMARY KEY (arn_key, key)
     ) WITHOUT ROWID;
     )sql",
+    // Documents move out of the name-ordered key into a table that grows at its end: a create then writes a few
+    // small index entries and appends its document, instead of splitting pages of whole documents in name order.
+    // resources_by_creation also holds the name, so a page of a listing by time reads the index alone.
+    R"sql(
+    CREATE TABLE resources_v2 (
+      account TEXT NOT NULL,
+      region TEXT NOT NULL,
+      type TEXT NOT NULL,
+      name_key TEXT NOT NULL,
+      name TEXT NOT NULL,
+      arn TEXT NOT NULL,
+      creation_ms INTEGER NOT NULL,
+      document TEXT NOT NULL
+    );
+    INSERT INTO resources_v2 (account, region, type, name_key, name, arn, creation_ms, document)
+      SELECT account, region, type, name_key, name, arn, creation_ms, document FROM resources
+      ORDER BY creation_ms, name_key;
+    DROP TABLE resources;
+    ALTER TABLE resources_v2 RENAME TO resources;
+    CREATE UNIQUE INDEX resources_by_name ON resources (account, region, type, name_key);
+    CREATE INDEX resources_by_creation ON resources (account, region, type, creation_ms, name_key, name);
+    )sql",
 };
 
 
@@ -105,7 +127,10 @@ void Statement::reset() {
 Connection::Connection(const std::string& uri, bool read_only) {
   int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_URI |
               SQLITE_OPEN_NOMUTEX;
-  if (sqlite3_open_v2(uri.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+  // "unix-excl": the file is this process's alone (see OwnerLock), so SQLite may lock it once for the process and
+  // keep the WAL index in memory. Reads then take no file lock each, and readers still never wait for the writer.
+  const char* vfs = uri == ":memory:" ? nullptr : "unix-excl";
+  if (sqlite3_open_v2(uri.c_str(), &db_, flags, vfs) != SQLITE_OK) {
     std::string message = "cannot open database " + uri + ": " + (db_ ? sqlite3_errmsg(db_) : "out of memory");
     sqlite3_close(db_);
     db_ = nullptr;
@@ -132,7 +157,7 @@ void Connection::exec(std::string_view sql) {
 }
 
 Statement& Connection::prepare(std::string_view sql) {
-  auto it = cache_.find(std::string(sql));
+  auto it = cache_.find(sql);
   if (it == cache_.end()) {
     it = cache_.emplace(std::string(sql), std::make_unique<Statement>(db_, sql)).first;
   } else {
@@ -141,9 +166,81 @@ Statement& Connection::prepare(std::string_view sql) {
   return *it->second;
 }
 
+void Connection::reset_unfinished_statements() {
+  for (sqlite3_stmt* stmt = sqlite3_next_stmt(db_, nullptr); stmt; stmt = sqlite3_next_stmt(db_, stmt)) {
+    if (sqlite3_stmt_busy(stmt)) sqlite3_reset(stmt);
+  }
+}
+
 std::int64_t Connection::changes() const { return sqlite3_changes64(db_); }
 
 bool Connection::read_only() const { return sqlite3_db_readonly(db_, "main") == 1; }
+
+namespace {
+
+// SQLite's own default threshold for a checkpoint.
+constexpr int kCheckpointPages = 1000;
+// Copies run beside the writer, so under a steady stream of writes the WAL never gets copied to its end and can
+// never start over. Past this size the checkpointer holds writes back for one short copy of what the last
+// unhindered copy left, after which the next write starts the WAL over.
+constexpr int kCatchUpPages = 4 * kCheckpointPages;
+constexpr int kCatchUpRemainder = 200;
+constexpr int kMaxCatchUpPasses = 8;
+
+}  // namespace
+
+Database::Checkpointer::Checkpointer(const std::string& uri, std::mutex& writer_mutex)
+    : connection_(uri, false), writer_mutex_(writer_mutex) {
+  // A connection learns that the database is in WAL mode when it first reads it; until then it cannot checkpoint.
+  connection_.exec("SELECT count(*) FROM sqlite_master");
+  thread_ = std::thread([this] { run(); });
+}
+
+Database::Checkpointer::~Checkpointer() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+void Database::Checkpointer::wal_holds(int pages) {
+  {
+    std::lock_guard lock(mutex_);
+    if (pages < woken_at_) woken_at_ = 0;  // the WAL started over
+    // Once per kCheckpointPages new pages, not after every commit: a writer can only start the WAL over while no
+    // copy is running, so copies must leave it gaps.
+    if (pages - woken_at_ < kCheckpointPages) return;
+    woken_at_ = pages;
+    wal_pages_ = pages;
+  }
+  wake_.notify_one();
+}
+
+void Database::Checkpointer::run() {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    wake_.wait(lock, [this] { return stopping_ || wal_pages_ >= kCheckpointPages; });
+    if (stopping_) return;
+    const bool catch_up = wal_pages_ >= kCatchUpPages;
+    wal_pages_ = 0;
+    lock.unlock();
+    // A failed or partial copy is retried at the next wake-up; the data is safe in the WAL meanwhile.
+    int wal_frames = 0, copied = 0;
+    sqlite3_wal_checkpoint_v2(connection_.native(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_frames, &copied);
+    // Each unhindered pass leaves only what was written while it ran; the pass that holds writes back should
+    // have little left to copy.
+    for (int pass = 0; catch_up && pass < kMaxCatchUpPasses && wal_frames - copied > kCatchUpRemainder; ++pass) {
+      sqlite3_wal_checkpoint_v2(connection_.native(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_frames, &copied);
+    }
+    if (catch_up) {
+      std::lock_guard no_writes(writer_mutex_);
+      sqlite3_wal_checkpoint_v2(connection_.native(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    }
+    lock.lock();
+  }
+}
 
 Database::OwnerLock::OwnerLock(const std::string& db_path) {
   const std::string lock_path = db_path + ".lock";
@@ -167,12 +264,29 @@ Database::Database(const std::string& path) : file_backed_(!path.empty()) {
   if (file_backed_) {
     // SQLite quietly opens a write-protected file read-only; every write would then fail. Refuse at start.
     if (writer_->read_only()) throw std::runtime_error("database " + path + " is read-only");
+    // For a new file (an existing one keeps its own): 1 KiB pages. A create changes a few pages (its appended
+    // document, an entry in each index, its tags) and the WAL gets each of them whole: small pages make each
+    // durable create write a quarter as much as SQLite's default 4 KiB.
+    writer_->exec("PRAGMA page_size=1024");
     writer_->exec("PRAGMA journal_mode=WAL");
     // In WAL mode NORMAL keeps every committed transaction across a crash or kill of this process; only a power
     // cut can lose the last ones. Readers never wait for the writer.
     writer_->exec("PRAGMA synchronous=NORMAL");
+    // A WAL that grew under a burst of writes shrinks back to this once it is copied and restarted.
+    writer_->exec("PRAGMA journal_size_limit=33554432");
   }
   migrate();
+  if (file_backed_) {
+    checkpointer_ = std::make_unique<Checkpointer>(uri_, writer_mutex_);
+    // Replaces SQLite's own checkpoint after commits, which would make that request wait for it.
+    sqlite3_wal_hook(
+        writer_->native(),
+        [](void* checkpointer, sqlite3*, const char*, int pages) {
+          static_cast<Checkpointer*>(checkpointer)->wal_holds(pages);
+          return SQLITE_OK;
+        },
+        checkpointer_.get());
+  }
 }
 
 Database::~Database() = default;
@@ -209,7 +323,7 @@ void Database::migrate() {
 
 void Database::rollback() noexcept {
   try {
-    writer_->exec("ROLLBACK");
+    writer_->run("ROLLBACK");
   } catch (...) {
     // SQLite already rolled back (e.g. after an I/O error); nothing is left to undo.
   }
@@ -232,13 +346,16 @@ void Database::give_back(std::unique_ptr<Connection> reader) {
   idle_readers_.push_back(std::move(reader));
 }
 
-Database::ReadLease::ReadLease(Database& db) : db_(db), connection_(db.take_reader()) {
-  connection_->exec("BEGIN");
+Database::ReadLease::ReadLease(Database& db, bool transaction)
+    : db_(db), connection_(db.take_reader()), transaction_(transaction) {
+  if (transaction_) connection_->run("BEGIN");
 }
 
 Database::ReadLease::~ReadLease() {
   try {
-    connection_->exec("COMMIT");
+    // A statement left part-way (its reader threw) would keep its snapshot open on this connection.
+    connection_->reset_unfinished_statements();
+    if (transaction_) connection_->run("COMMIT");
     db_.give_back(std::move(connection_));
   } catch (...) {
     // A connection that cannot end its transaction is dropped rather than reused.

@@ -12,7 +12,21 @@ std::string lowercase(std::string_view text) {
 
 bool ResourceStore::insert(const Scope& scope, std::string_view type, const Resource& resource,
                            const std::vector<Tag>& tags) {
-  return db_.write([&](Connection& c) {
+  return insert(scope, type, resource, tags, {}).outcome == InsertResult::kInserted;
+}
+
+InsertResult ResourceStore::insert(const Scope& scope, std::string_view type, const Resource& resource,
+                                   const std::vector<Tag>& tags, const std::vector<Reference>& references) {
+  return db_.write([&](Connection& c) -> InsertResult {
+    for (std::size_t i = 0; i < references.size(); ++i) {
+      Statement& exists =
+          c.prepare("SELECT 1 FROM resources WHERE account = ? AND region = ? AND type = ? AND name_key = ?");
+      exists.bind(1, scope.account).bind(2, scope.region).bind(3, references[i].type);
+      exists.bind(4, lowercase(references[i].name));
+      const bool found = exists.step();
+      exists.reset();
+      if (!found) return {InsertResult::kMissingReference, i};
+    }
     try {
       c.prepare(
            "INSERT INTO resources (account, region, type, name_key, name, arn, creation_ms, document) "
@@ -27,7 +41,7 @@ bool ResourceStore::insert(const Scope& scope, std::string_view type, const Reso
           .bind(8, resource.document)
           .step();
     } catch (const ConstraintViolation&) {
-      return false;
+      return {InsertResult::kNameTaken};
     }
     const std::string arn_key = lowercase(resource.arn);
     // A resource created under a name that was used before starts with no tags.
@@ -43,12 +57,12 @@ bool ResourceStore::insert(const Scope& scope, std::string_view type, const Reso
           .bind(4, position++)
           .step();
     }
-    return true;
+    return {InsertResult::kInserted};
   });
 }
 
 std::optional<Resource> ResourceStore::find(const Scope& scope, std::string_view type, std::string_view name) {
-  return db_.read([&](Connection& c) -> std::optional<Resource> {
+  return db_.read_one_statement([&](Connection& c) -> std::optional<Resource> {
     Statement& select = c.prepare(
         "SELECT name, arn, creation_ms, document FROM resources "
         "WHERE account = ? AND region = ? AND type = ? AND name_key = ?");
@@ -74,7 +88,7 @@ bool ResourceStore::erase(const Scope& scope, std::string_view type, std::string
 }
 
 std::vector<Tag> ResourceStore::tags(std::string_view arn) {
-  return db_.read([&](Connection& c) {
+  return db_.read_one_statement([&](Connection& c) {
     Statement& select = c.prepare("SELECT key, value FROM tags WHERE arn_key = ? ORDER BY position, key");
     select.bind(1, lowercase(arn));
     std::vector<Tag> found;
@@ -157,13 +171,13 @@ std::optional<std::vector<TagRow>> ResourceStore::tag_page(const Scope& scope, s
 }
 
 std::vector<PageRow> ResourceStore::page(const Scope& scope, std::string_view type, const PageQuery& query) {
-  // The ORDER BY matches an index (the primary key for names, resources_by_creation for time), so a page costs
-  // a range scan of its own rows, whatever the table holds.
+  // The ORDER BY matches an index (resources_by_name, resources_by_creation), so a page costs a range scan of its
+  // own rows, whatever the table holds; by time, the index alone answers.
   const bool by_time = query.sort == SortKey::kCreationTime;
   const char* order = query.descending ? "DESC" : "ASC";
   const char* past = query.descending ? "<" : ">";
   std::string sql =
-      "SELECT name, arn, creation_ms, name_key FROM resources WHERE account = ?1 AND region = ?2 AND type = ?3";
+      "SELECT name, creation_ms, name_key FROM resources WHERE account = ?1 AND region = ?2 AND type = ?3";
   if (query.created_at_or_after_ms) sql += " AND creation_ms >= ?4";
   if (query.created_before_ms) sql += " AND creation_ms < ?5";
   if (query.after) {
@@ -174,7 +188,7 @@ std::vector<PageRow> ResourceStore::page(const Scope& scope, std::string_view ty
                  : std::string(" ORDER BY name_key ") + order;
   sql += " LIMIT ?8";
 
-  return db_.read([&](Connection& c) {
+  return db_.read_one_statement([&](Connection& c) {
     Statement& select = c.prepare(sql);
     select.bind(1, scope.account).bind(2, scope.region).bind(3, type);
     if (query.created_at_or_after_ms) select.bind(4, *query.created_at_or_after_ms);
@@ -183,7 +197,7 @@ std::vector<PageRow> ResourceStore::page(const Scope& scope, std::string_view ty
     select.bind(8, static_cast<std::int64_t>(query.limit));
     std::vector<PageRow> rows;
     while (select.step()) {
-      rows.push_back({select.text(0), select.text(1), select.integer(2), select.text(3)});
+      rows.push_back({select.text(0), select.integer(1), select.text(2)});
     }
     return rows;
   });

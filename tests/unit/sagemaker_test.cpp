@@ -16,7 +16,9 @@ class ServiceTest : public ::testing::Test {
   Json call(const std::string& operation, const Json& input, const identity::Caller& caller = kCaller) {
     const Operation* op = service_.find(operation);
     if (!op) throw std::logic_error("no operation " + operation);
-    return op->handler(caller, schema::Schema::embedded().validate(op->input_shape, input));
+    Output output = op->handler(caller, schema::Schema::embedded().validate(op->input_shape, input));
+    if (auto* serialized = std::get_if<SerializedJson>(&output)) return Json::parse(serialized->text);
+    return std::get<Json>(std::move(output));
   }
   std::string error_of(const std::string& operation, const Json& input) {
     try {

@@ -120,7 +120,51 @@ TEST(Database, FileSurvivesReopenWithItsSecretAndSchemaVersion) {
               s.step();
               return s.integer(0);
             }),
-            1);
+            2);
+}
+
+// A file written by the first release (schema 1: documents keyed by name) opens with its resources, tags and
+// secret, and behaves as a new one: listing, name uniqueness regardless of case, tags.
+TEST(Database, VersionOneFileIsMigratedWithItsData) {
+  TempDir dir;
+  const std::string path = dir.file("v1.db");
+  {
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+    const char* v1 = R"sql(
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE resources (account TEXT NOT NULL, region TEXT NOT NULL, type TEXT NOT NULL,
+        name_key TEXT NOT NULL, name TEXT NOT NULL, arn TEXT NOT NULL, creation_ms INTEGER NOT NULL,
+        document TEXT NOT NULL, PRIMARY KEY (account, region, type, name_key)) WITHOUT ROWID;
+      CREATE INDEX resources_by_creation ON resources (account, region, type, creation_ms, name_key);
+      CREATE TABLE tags (arn_key TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, position INTEGER NOT NULL,
+        PRIMARY KEY (arn_key, key)) WITHOUT ROWID;
+      INSERT INTO meta VALUES ('secret', 'old-secret');
+      INSERT INTO resources VALUES ('123456789012', 'us-east-1', 'model', 'older', 'Older',
+        'arn:aws:sagemaker:us-east-1:123456789012:model/older', 1, '{"ModelName":"Older"}');
+      INSERT INTO resources VALUES ('123456789012', 'us-east-1', 'model', 'newer', 'newer',
+        'arn:aws:sagemaker:us-east-1:123456789012:model/newer', 2, '{"ModelName":"newer"}');
+      INSERT INTO tags VALUES ('arn:aws:sagemaker:us-east-1:123456789012:model/older', 'team', 'ml', 0);
+      PRAGMA user_version = 1;
+    )sql";
+    ASSERT_EQ(sqlite3_exec(raw, v1, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(raw);
+    sqlite3_close(raw);
+  }
+  Database db(path);
+  ResourceStore store(db);
+  EXPECT_EQ(db.secret(), "old-secret");
+  auto older = store.find(kScope, "model", "OLDER");
+  ASSERT_TRUE(older);
+  EXPECT_EQ(older->name, "Older");
+  EXPECT_EQ(older->document, "{\"ModelName\":\"Older\"}");
+  EXPECT_EQ(store.tags(older->arn), (std::vector<Tag>{{"team", "ml"}}));
+  PageQuery query;
+  EXPECT_EQ(names(store.page(kScope, "model", query)), (std::vector<std::string>{"newer", "Older"}));
+  query.sort = SortKey::kName;
+  query.descending = false;
+  EXPECT_EQ(names(store.page(kScope, "model", query)), (std::vector<std::string>{"newer", "Older"}));
+  EXPECT_FALSE(store.insert(kScope, "model", resource("NEWER", 3), {}));
+  EXPECT_TRUE(store.insert(kScope, "model", resource("third", 3), {}));
 }
 
 TEST(Database, SecretsDifferBetweenDatabases) {

@@ -41,5 +41,6 @@ http::Response transport_error_response(int status, std::string_view message);
 
 // A success response with a JSON body.
 http::Response json_response(int status, const Json& body);
+http::Response json_response(int status, SerializedJson body);
 
 }  // namespace sagebox::protocol

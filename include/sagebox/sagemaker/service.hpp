@@ -1,12 +1,13 @@
 // Service: the SageMaker operations sagebox serves, as a table from operation name to input shape and handler.
 // Handlers receive input already validated against its shape (schema/) and return the output document; they
-// never see HTTP. Each resource's operations live in their own file (endpoint_configs.cpp, models.cpp).
+// never see HTTP. A stored document goes back out in the serialized form it was stored in. Each resource's operations live in their own file (endpoint_configs.cpp, models.cpp).
 #pragma once
 
 #include <functional>
 #include <map>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "sagebox/identity/caller.hpp"
 #include "sagebox/json.hpp"
@@ -16,7 +17,10 @@
 
 namespace sagebox::sagemaker {
 
-using Handler = std::function<Json(const identity::Caller&, const Json& input)>;
+// What an operation returns: its output document, or (Describe) the stored document as it was serialized.
+using Output = std::variant<Json, SerializedJson>;
+
+using Handler = std::function<Output(const identity::Caller&, const Json& input)>;
 
 struct Operation {
   std::string input_shape;  // validated before the handler runs; empty for none

@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -15,6 +16,7 @@
 #include <type_traits>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -57,15 +59,26 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
+  // Runs SQL text (any number of statements), parsed anew each time: for schema changes and pragmas.
   void exec(std::string_view sql);
   // A statement prepared once per connection and reused; it comes back reset and unbound.
   Statement& prepare(std::string_view sql);
+  // Runs one statement without results (BEGIN, COMMIT, ...) through the prepared-statement cache.
+  void run(std::string_view sql) { prepare(sql).step(); }
   std::int64_t changes() const;
+  // Resets every statement still part-way through its rows, which ends the read it holds open.
+  void reset_unfinished_statements();
   bool read_only() const;
+  sqlite3* native() const { return db_; }
 
  private:
+  // Looked up by the SQL text without copying it (heterogeneous lookup).
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+  std::unordered_map<std::string, std::unique_ptr<Statement>, TextHash, std::equal_to<>> cache_;
 };
 
 class Database {
@@ -81,27 +94,28 @@ class Database {
   // Runs `work` in a read transaction (a consistent snapshot).
   template <typename F>
   auto read(F&& work) {
-    if (!file_backed_) {
-      // An in-memory database lives in one connection.
-      std::lock_guard lock(writer_mutex_);
-      return work(*writer_);
-    }
-    ReadLease lease(*this);
-    return work(lease.connection());
+    return read_on_reader(std::forward<F>(work), true);
+  }
+
+  // For `work` that runs a single statement: SQLite reads one statement from one snapshot by itself, so this
+  // saves the BEGIN and COMMIT around it.
+  template <typename F>
+  auto read_one_statement(F&& work) {
+    return read_on_reader(std::forward<F>(work), false);
   }
 
   // Runs `work` in one IMMEDIATE transaction: committed (durably) if it returns, rolled back if it throws.
   template <typename F>
   auto write(F&& work) {
     std::lock_guard lock(writer_mutex_);
-    writer_->exec("BEGIN IMMEDIATE");
+    writer_->run("BEGIN IMMEDIATE");
     try {
       if constexpr (std::is_void_v<decltype(work(*writer_))>) {
         work(*writer_);
-        writer_->exec("COMMIT");
+        writer_->run("COMMIT");
       } else {
         auto result = work(*writer_);
-        writer_->exec("COMMIT");
+        writer_->run("COMMIT");
         return result;
       }
     } catch (...) {
@@ -114,10 +128,21 @@ class Database {
   const std::string& secret() const { return secret_; }
 
  private:
-  // A reader connection borrowed for one read transaction and given back when it ends.
+  template <typename F>
+  auto read_on_reader(F&& work, bool transaction) {
+    if (!file_backed_) {
+      // An in-memory database lives in one connection.
+      std::lock_guard lock(writer_mutex_);
+      return work(*writer_);
+    }
+    ReadLease lease(*this, transaction);
+    return work(lease.connection());
+  }
+
+  // A reader connection borrowed for one read (in a transaction when asked) and given back when it ends.
   class ReadLease {
    public:
-    explicit ReadLease(Database& db);
+    ReadLease(Database& db, bool transaction);
     ~ReadLease();
     ReadLease(const ReadLease&) = delete;
     ReadLease& operator=(const ReadLease&) = delete;
@@ -126,12 +151,39 @@ class Database {
    private:
     Database& db_;
     std::unique_ptr<Connection> connection_;
+    bool transaction_;
   };
 
   std::unique_ptr<Connection> take_reader();
   void give_back(std::unique_ptr<Connection> reader);
   void rollback() noexcept;
   void migrate();
+
+  // Copies the WAL back into the database file on a thread and connection of its own, so that no request waits
+  // for the copy or its fsyncs. The writer's commits wake it once the WAL holds enough pages.
+  class Checkpointer {
+   public:
+    // `writer_mutex` is the database's: held for a copy that must not race the writer.
+    Checkpointer(const std::string& uri, std::mutex& writer_mutex);
+    ~Checkpointer();
+    Checkpointer(const Checkpointer&) = delete;
+    Checkpointer& operator=(const Checkpointer&) = delete;
+
+    // After a commit: the WAL now holds `pages` pages.
+    void wal_holds(int pages);
+
+   private:
+    void run();
+
+    Connection connection_;
+    std::mutex& writer_mutex_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    int wal_pages_ = 0;  // set when there is a copy to make
+    int woken_at_ = 0;   // WAL size at the last wake-up
+    bool stopping_ = false;
+    std::thread thread_;  // started last, in the constructor
+  };
 
   class OwnerLock {
    public:
@@ -151,6 +203,7 @@ class Database {
   std::unique_ptr<Connection> writer_;
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<Connection>> idle_readers_;
+  std::unique_ptr<Checkpointer> checkpointer_;  // after the writer: stopped before the writer closes
   std::string secret_;
 };
 

@@ -47,12 +47,22 @@ struct PageQuery {
 
 struct PageRow {
   std::string name;
-  std::string arn;
   std::int64_t creation_ms;
   std::string name_key;
 };
 
 enum class TagWrite { kDone, kNoResource, kOverLimit };
+
+// A resource, in the same scope, that must exist for an insert to happen (an endpoint configuration's models).
+struct Reference {
+  std::string type;
+  std::string name;
+};
+
+struct InsertResult {
+  enum Outcome { kInserted, kNameTaken, kMissingReference } outcome;
+  std::size_t missing = 0;  // kMissingReference: index of the first missing reference
+};
 
 struct TagRow {
   std::int64_t position;  // order of first setting; the cursor of tag pages
@@ -67,6 +77,11 @@ class ResourceStore {
   // Stores a new resource with its tags in one transaction; false (and nothing written) if the name is taken
   // case-insensitively in that scope and type.
   bool insert(const Scope& scope, std::string_view type, const Resource& resource, const std::vector<Tag>& tags);
+
+  // The same, in one transaction with the check that every reference exists (checked first, in order): the check
+  // and the insert cannot be split by a delete, and they run on the writer's warm cache.
+  InsertResult insert(const Scope& scope, std::string_view type, const Resource& resource,
+                      const std::vector<Tag>& tags, const std::vector<Reference>& references);
 
   std::optional<Resource> find(const Scope& scope, std::string_view type, std::string_view name);
 
