@@ -17,6 +17,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdint>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -45,6 +46,8 @@ using BeastResponse = bhttp::response<bhttp::string_body>;
 
 constexpr std::uint32_t kHeaderLimit = 16 * 1024;
 constexpr std::size_t kFirstReadSize = 4096;
+// A session's deadline when no operation is timed (steady_clock ticks).
+constexpr std::int64_t kNoDeadline = std::numeric_limits<std::int64_t>::max();
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 // After an error response the client may still be sending; closing with unread bytes would make the kernel
@@ -267,6 +270,9 @@ class ServerCore {
   std::vector<std::shared_ptr<Session>> mark_stopping();
   void begin_stop();
   void force_close_all();
+  std::vector<std::shared_ptr<Session>> live_sessions();
+  void sweep();
+  std::chrono::steady_clock::duration sweep_interval() const;
 
   Config config_;
   Routes routes_;
@@ -291,6 +297,7 @@ class ServerCore {
   tcp::acceptor acceptor_;
   net::steady_timer accept_retry_timer_;
   net::steady_timer grace_timer_;
+  net::steady_timer sweep_timer_;  // closes connections whose operation outlived its timeout
   std::optional<net::signal_set> signals_;
   bool stop_started_ = false;  // control strand only
   std::atomic<bool> draining_{false};
@@ -303,7 +310,7 @@ class ServerCore {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, ServerCore& core) : stream_(std::move(socket)), core_(core) {}
+  Session(tcp::socket&& socket, ServerCore& core) : socket_(std::move(socket)), core_(core) {}
   ~Session() {
     if (id_ != 0) core_.unregister(id_, refused_);
   }
@@ -317,13 +324,13 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void start() {
-    net::dispatch(stream_.get_executor(),
+    net::dispatch(socket_.get_executor(),
                   beast::bind_front_handler(&Session::wait_for_request, shared_from_this()));
   }
 
   // For a connection over the cap: answers 503 at once, without reading a request, then closes.
   void refuse(std::string message) {
-    net::dispatch(stream_.get_executor(), [self = shared_from_this(), message = std::move(message)] {
+    net::dispatch(socket_.get_executor(), [self = shared_from_this(), message = std::move(message)] {
       Response response = error_response(self->core_.routes(), 503, message);
       response.headers.emplace_back("Retry-After", "1");
       self->linger_ = kLingerAfterRefusal;
@@ -331,9 +338,20 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
+  // From any thread (the sweep): true when the operation under way has outlived its deadline.
+  bool overdue(std::int64_t now) const { return deadline_.load(std::memory_order_relaxed) <= now; }
+
+  // From any thread: closes the connection if, on its own thread, it is still overdue. Its pending operation
+  // then ends with operation_aborted and the session winds down as after a timeout.
+  void expire() {
+    net::post(socket_.get_executor(), [self = shared_from_this()] {
+      if (self->overdue(std::chrono::steady_clock::now().time_since_epoch().count())) self->close();
+    });
+  }
+
   // From any thread. Unforced: finish the request in flight, then close; an idle connection closes now.
   void shutdown(bool force) {
-    net::post(stream_.get_executor(), [self = shared_from_this(), force] {
+    net::post(socket_.get_executor(), [self = shared_from_this(), force] {
       self->closing_ = true;
       if (force || !self->busy_) self->close();
     });
@@ -348,8 +366,8 @@ class Session : public std::enable_shared_from_this<Session> {
     skip_empty_lines();
     if (buffer_.size() > 0) return on_request_started();
     // Waiting between requests is bounded by the idle timeout; the request itself by the read timeout.
-    stream_.expires_after(core_.config().idle_timeout);
-    stream_.async_read_some(buffer_.prepare(kFirstReadSize),
+    expires_after(core_.config().idle_timeout);
+    socket_.async_read_some(buffer_.prepare(kFirstReadSize),
                             beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
   }
 
@@ -369,8 +387,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void on_request_started() {
     busy_ = true;
-    stream_.expires_after(core_.config().read_timeout);
-    bhttp::async_read_header(stream_, buffer_, *parser_,
+    expires_after(core_.config().read_timeout);
+    bhttp::async_read_header(socket_, buffer_, *parser_,
                              beast::bind_front_handler(&Session::on_header, shared_from_this()));
   }
 
@@ -378,7 +396,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return on_read_failed(ec);
     const auto& header = parser_->get();
     if (beast::iequals(header[bhttp::field::expect], "100-continue") && !parser_->is_done()) {
-      net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+      net::async_write(socket_, net::buffer(kContinue.data(), kContinue.size()),
                        [self = shared_from_this()](beast::error_code write_ec, std::size_t) {
                          if (write_ec) return self->close();
                          self->read_body();
@@ -389,7 +407,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void read_body() {
-    bhttp::async_read(stream_, buffer_, *parser_,
+    bhttp::async_read(socket_, buffer_, *parser_,
                       beast::bind_front_handler(&Session::on_read, shared_from_this()));
   }
 
@@ -440,8 +458,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void write(Response response, unsigned version, bool keep_alive, bool head = false) {
     response_ = to_beast(std::move(response), version, keep_alive);
     if (head) response_.body().clear();
-    stream_.expires_after(core_.config().read_timeout);
-    bhttp::async_write(stream_, response_, beast::bind_front_handler(&Session::on_write, shared_from_this()));
+    expires_after(core_.config().read_timeout);
+    bhttp::async_write(socket_, response_, beast::bind_front_handler(&Session::on_write, shared_from_this()));
   }
 
   void on_write(beast::error_code ec, std::size_t) {
@@ -450,7 +468,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (linger_) return linger();
     if (response_.need_eof() || closing_ || core_.draining()) {
       beast::error_code ignored;
-      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      socket_.shutdown(tcp::socket::shutdown_send, ignored);
       return close();
     }
     wait_for_request();
@@ -458,13 +476,13 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void linger() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.expires_after(linger_->timeout);
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    expires_after(linger_->timeout);
     drain_some();
   }
 
   void drain_some() {
-    stream_.async_read_some(net::buffer(drain_),
+    socket_.async_read_some(net::buffer(drain_),
                             [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                               self->drained_ += n;
                               if (ec || self->drained_ > self->linger_->max_bytes) return self->close();
@@ -473,11 +491,20 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void close() {
+    deadline_.store(kNoDeadline, std::memory_order_relaxed);
     beast::error_code ignored;
-    stream_.socket().close(ignored);
+    socket_.close(ignored);
   }
 
-  beast::tcp_stream stream_;
+  void expires_after(std::chrono::steady_clock::duration timeout) {
+    deadline_.store((std::chrono::steady_clock::now() + timeout).time_since_epoch().count(),
+                    std::memory_order_relaxed);
+  }
+
+  tcp::socket socket_;
+  // When the operation under way must have finished; checked by ServerCore's sweep, which closes the connection
+  // once it has passed. A plain store per operation instead of a timer: no timer queue, no timerfd update.
+  std::atomic<std::int64_t> deadline_{kNoDeadline};
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   BeastResponse response_;  // must outlive the async write
@@ -499,7 +526,8 @@ ServerCore::ServerCore(const Config& config, Routes routes)
       control_(net::make_strand(*loops_.front())),
       acceptor_(control_),
       accept_retry_timer_(control_),
-      grace_timer_(control_) {
+      grace_timer_(control_),
+      sweep_timer_(control_) {
   raise_descriptor_limit(config_.max_connections);
   open_acceptor();
   // Registered now, before anyone can learn the port: a SIGTERM sent right after the banner must stop the server
@@ -548,6 +576,7 @@ void ServerCore::run() {
       begin_stop();
     });
     do_accept();
+    sweep();
   });
 
   auto run_loop = [](net::io_context& loop) {
@@ -625,7 +654,10 @@ void ServerCore::unregister(std::uint64_t id, bool refused) {
   if (sessions_.erase(id) != 0) --(refused ? refusing_ : serving_);
   // The last session gone: no need to wait out the grace period.
   if (stopping_ && sessions_.empty() && !torn_down_) {
-    net::post(control_, [this] { grace_timer_.cancel(); });
+    net::post(control_, [this] {
+      grace_timer_.cancel();
+      sweep_timer_.cancel();
+    });
   }
 }
 
@@ -653,7 +685,10 @@ void ServerCore::begin_stop() {
   keep_running_.clear();
   // The shared_ptrs must be released outside the registry lock: a session's destructor takes it.
   const auto live = mark_stopping();
-  if (live.empty()) return;
+  if (live.empty()) {
+    sweep_timer_.cancel();
+    return;
+  }
   for (const auto& session : live) session->shutdown(false);
   grace_timer_.expires_after(config_.shutdown_grace);
   grace_timer_.async_wait([this](beast::error_code ec) {
@@ -661,14 +696,41 @@ void ServerCore::begin_stop() {
   });
 }
 
-void ServerCore::force_close_all() {
+// Timeouts are checked here, a few times per shortest timeout, rather than by a timer per operation: a request
+// then costs no timer bookkeeping, and a connection is closed at most a quarter of its timeout late.
+std::chrono::steady_clock::duration ServerCore::sweep_interval() const {
+  const auto shortest = std::min({std::chrono::steady_clock::duration(config_.idle_timeout),
+                                  std::chrono::steady_clock::duration(config_.read_timeout),
+                                  std::chrono::steady_clock::duration(kLingerAfterRefusal.timeout)});
+  return std::clamp<std::chrono::steady_clock::duration>(shortest / 4, std::chrono::milliseconds(10),
+                                                          std::chrono::seconds(1));
+}
+
+std::vector<std::shared_ptr<Session>> ServerCore::live_sessions() {
   std::vector<std::shared_ptr<Session>> live;
-  {
-    std::lock_guard lock(mutex_);
-    for (const auto& [id, weak] : sessions_) {
-      if (auto session = weak.lock()) live.push_back(std::move(session));
-    }
+  std::lock_guard lock(mutex_);
+  for (const auto& [id, weak] : sessions_) {
+    if (auto session = weak.lock()) live.push_back(std::move(session));
   }
+  return live;
+}
+
+void ServerCore::sweep() {
+  // The shared_ptrs are released outside the registry lock: a session's destructor takes it.
+  const auto live = live_sessions();
+  const std::int64_t now = std::chrono::steady_clock::now().time_since_epoch().count();
+  for (const auto& session : live) {
+    if (session->overdue(now)) session->expire();
+  }
+  if (stop_started_ && live.empty()) return;  // nothing left to time: let the loop finish
+  sweep_timer_.expires_after(sweep_interval());
+  sweep_timer_.async_wait([this](beast::error_code ec) {
+    if (!ec) sweep();
+  });
+}
+
+void ServerCore::force_close_all() {
+  const auto live = live_sessions();
   if (!live.empty())
     log::warn(std::to_string(live.size()) + " connection(s) still busy after the grace period");
   for (const auto& session : live) session->shutdown(true);
