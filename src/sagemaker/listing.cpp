@@ -48,6 +48,38 @@ std::optional<std::string> base64url_decode(std::string_view text) {
 
 ApiError invalid_token() { return ApiError::validation("Invalid pagination token"); }
 
+// Appends `text` as a JSON string, escaped as nlohmann::json prints strings (UTF-8 passed through).
+void append_json_string(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (const char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += "\\u00";
+          out += kHex[(c >> 4) & 0xf];
+          out += kHex[c & 0xf];
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+// `"name":` for a member name.
+void append_member(std::string& out, std::string_view name) {
+  append_json_string(out, name);
+  out += ':';
+}
+
 // Epoch seconds (as validated: a number) to the millisecond the store keeps.
 // Clamped so a far-future or far-past bound stays a bound instead of overflowing.
 std::int64_t to_ms(const Json& seconds) {
@@ -89,8 +121,8 @@ std::optional<store::Cursor> decode_page_token(const std::string& secret, const 
   }
 }
 
-Json list_resources(const Context& context, const identity::Caller& caller, const ResourceKind& kind,
-                    const Json& input) {
+SerializedJson list_resources(const Context& context, const identity::Caller& caller, const ResourceKind& kind,
+                              const Json& input) {
   const std::string sort_by = input.value("SortBy", "CreationTime");
   const std::string sort_order = input.value("SortOrder", "Descending");
   const TokenBinding binding{caller.account, caller.region, std::string(kind.type), sort_by + ":" + sort_order};
@@ -114,18 +146,37 @@ Json list_resources(const Context& context, const identity::Caller& caller, cons
 
   // NameContains filters the page MaxResults already cut, as SageMaker does.
   const std::string contains = store::lowercase(input.value("NameContains", ""));
-  Json summaries = Json::array();
+  SerializedJson output;
+  std::string& out = output.text;
+  out.reserve(64 + rows.size() * 200);
+  out += '{';
+  append_member(out, kind.summary_list);
+  out += '[';
+  bool first = true;
   for (const store::PageRow& row : rows) {
     if (!contains.empty() && row.name_key.find(contains) == std::string::npos) continue;
-    summaries.push_back({{std::string(kind.name_member), row.name},
-                         {std::string(kind.arn_member), resource_arn(caller, kind.type, row.name)},
-                         {"CreationTime", epoch_seconds(row.creation_ms)}});
+    if (!first) out += ',';
+    first = false;
+    out += '{';
+    append_member(out, kind.name_member);
+    append_json_string(out, row.name);
+    out += ',';
+    append_member(out, kind.arn_member);
+    append_json_string(out, resource_arn(caller, kind.type, row.name));
+    out += ',';
+    append_member(out, "CreationTime");
+    // The same printing of the number as every stored document's CreationTime.
+    out += epoch_seconds(row.creation_ms).dump();
+    out += '}';
   }
-  Json output = {{std::string(kind.summary_list), std::move(summaries)}};
+  out += ']';
   if (more) {
     const store::PageRow& last = rows.back();
-    output["NextToken"] = encode_page_token(context.token_secret, binding, {last.creation_ms, last.name_key});
+    out += ',';
+    append_member(out, "NextToken");
+    append_json_string(out, encode_page_token(context.token_secret, binding, {last.creation_ms, last.name_key}));
   }
+  out += '}';
   return output;
 }
 

@@ -11,8 +11,10 @@
 
 namespace sagebox::sagemaker {
 
-// `input` is a validated List*Input. Returns {"<summary_list>": [...], "NextToken": ...}.
-Json list_resources(const Context& context, const identity::Caller& caller, const ResourceKind& kind,
+// `input` is a validated List*Input. Returns {"<summary_list>": [...], "NextToken": ...}, serialized as it is
+// written: a page of summaries is a fixed layout of strings and numbers, and building a JSON tree for it only to
+// print it would cost more than all the rest of a List.
+SerializedJson list_resources(const Context& context, const identity::Caller& caller, const ResourceKind& kind,
                     const Json& input);
 
 // Pagination tokens: opaque, tamper-evident (HMAC-SHA256 with the database's secret), and bound to the

@@ -71,6 +71,29 @@ TEST_F(ServiceTest, TagsOfCreateAreStoredNotEchoed) {
             (std::vector<store::Tag>{{"a", "1"}}));
 }
 
+// List writes its output directly as text; it must be the bytes nlohmann::json would print for the same value,
+// as every other response is: members in order, numbers and strings printed the same way.
+TEST_F(ServiceTest, ListOutputIsPrintedAsJsonPrintsIt) {
+  call("CreateModel", {{"ModelName", "m"},
+                       {"ExecutionRoleArn", "arn:aws:iam::123456789012:role/r"},
+                       {"PrimaryContainer", {{"Image", "img"}}}});
+  for (const char* name : {"a-1", "B-2", "c-3"}) {
+    call("CreateEndpointConfig", {{"EndpointConfigName", name}, {"ProductionVariants", {variant("m")}}});
+  }
+  for (const Json& input : {Json::object(), Json{{"MaxResults", 2}}, Json{{"SortBy", "Name"}, {"NameContains", "B"}}}) {
+    const Operation* list = service_.find("ListEndpointConfigs");
+    Output output = list->handler(kCaller, schema::Schema::embedded().validate(list->input_shape, input));
+    const std::string& text = std::get<SerializedJson>(output).text;
+    EXPECT_EQ(Json::parse(text).dump(), text) << input.dump();
+  }
+  const Json page = call("ListEndpointConfigs", {{"MaxResults", 2}});
+  EXPECT_EQ(page["EndpointConfigs"].size(), 2u);
+  EXPECT_TRUE(page.contains("NextToken"));
+  EXPECT_EQ(page["EndpointConfigs"][0]["EndpointConfigArn"],
+            "arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/c-3");
+  EXPECT_TRUE(page["EndpointConfigs"][0]["CreationTime"].is_number_float());
+}
+
 TEST_F(ServiceTest, ExactMessages) {
   EXPECT_EQ(error_of("CreateEndpointConfig", {{"EndpointConfigName", "c"}, {"ProductionVariants", {variant("Nope")}}}),
             "ValidationException: Could not find model \"arn:aws:sagemaker:us-east-1:123456789012:model/nope\".");
