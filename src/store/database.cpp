@@ -68,6 +68,16 @@ constexpr const char* kMigrations[] = {
     CREATE UNIQUE INDEX resources_by_name ON resources (account, region, type, name_key);
     CREATE INDEX resources_by_creation ON resources (account, region, type, creation_ms, name_key, name);
     )sql",
+    // Tags move into their resource's row ([[key, value, position], ...]): a create with tags writes one row
+    // instead of a row and entries in another tree, and tags go with their resource when it is deleted.
+    R"sql(
+    ALTER TABLE resources ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+    UPDATE resources SET tags = (
+      SELECT json_group_array(json_array(key, value, position))
+      FROM (SELECT key, value, position FROM tags WHERE arn_key = lower(resources.arn) ORDER BY position, key))
+    WHERE EXISTS (SELECT 1 FROM tags WHERE arn_key = lower(resources.arn));
+    DROP TABLE tags;
+    )sql",
 };
 
 

@@ -1,6 +1,9 @@
 #include "sagebox/store/resource_store.hpp"
 
+#include <algorithm>
 #include <cctype>
+
+#include "sagebox/json.hpp"
 
 namespace sagebox::store {
 
@@ -15,22 +18,88 @@ bool ResourceStore::insert(const Scope& scope, std::string_view type, const Reso
   return insert(scope, type, resource, tags, {}).outcome == InsertResult::kInserted;
 }
 
+namespace {
+
+// A resource's tags live in its own row, as JSON: [[key, value, position], ...] in position order. Position is the
+// order in which a key was first set, and the cursor of ListTags pages; it only grows, so a cursor stays valid
+// across deletions.
+struct StoredTag {
+  std::string key;
+  std::string value;
+  std::int64_t position;
+};
+
+std::vector<StoredTag> decode_tags(const std::string& text) {
+  std::vector<StoredTag> tags;
+  for (const Json& entry : Json::parse(text)) {
+    tags.push_back({entry.at(0).get<std::string>(), entry.at(1).get<std::string>(), entry.at(2).get<std::int64_t>()});
+  }
+  return tags;
+}
+
+std::string encode_tags(const std::vector<StoredTag>& tags) {
+  Json list = Json::array();
+  for (const StoredTag& tag : tags) list.push_back(Json::array({tag.key, tag.value, tag.position}));
+  return list.dump();
+}
+
+// Sets each tag: a key already there keeps its position and takes the new value; a new key goes last.
+void upsert(std::vector<StoredTag>& stored, const std::vector<Tag>& tags) {
+  for (const auto& [key, value] : tags) {
+    auto it = std::find_if(stored.begin(), stored.end(), [&](const StoredTag& t) { return t.key == key; });
+    if (it != stored.end()) {
+      it->value = value;
+    } else {
+      stored.push_back({key, value, stored.empty() ? 0 : stored.back().position + 1});
+    }
+  }
+}
+
+constexpr const char* kWhereName = " WHERE account = ? AND region = ? AND type = ? AND name_key = ?";
+
+Statement& bind_name(Statement& statement, int first, const Scope& scope, std::string_view type,
+                     std::string_view name) {
+  return statement.bind(first, scope.account)
+      .bind(first + 1, scope.region)
+      .bind(first + 2, type)
+      .bind(first + 3, lowercase(name));
+}
+
+// The stored tags of a resource, read inside the caller's transaction; nullopt if there is no such resource.
+std::optional<std::vector<StoredTag>> stored_tags(Connection& c, const Scope& scope, std::string_view type,
+                                                  std::string_view name) {
+  Statement& select = bind_name(c.prepare(std::string("SELECT tags FROM resources") + kWhereName), 1, scope, type, name);
+  if (!select.step()) return std::nullopt;
+  std::string text = select.text(0);
+  select.reset();
+  return decode_tags(text);
+}
+
+void write_tags(Connection& c, const Scope& scope, std::string_view type, std::string_view name,
+                const std::vector<StoredTag>& tags) {
+  bind_name(c.prepare(std::string("UPDATE resources SET tags = ?") + kWhereName).bind(1, encode_tags(tags)), 2, scope,
+            type, name)
+      .step();
+}
+
+}  // namespace
+
 InsertResult ResourceStore::insert(const Scope& scope, std::string_view type, const Resource& resource,
                                    const std::vector<Tag>& tags, const std::vector<Reference>& references) {
   return db_.write([&](Connection& c) -> InsertResult {
     for (std::size_t i = 0; i < references.size(); ++i) {
-      Statement& exists =
-          c.prepare("SELECT 1 FROM resources WHERE account = ? AND region = ? AND type = ? AND name_key = ?");
-      exists.bind(1, scope.account).bind(2, scope.region).bind(3, references[i].type);
-      exists.bind(4, lowercase(references[i].name));
+      Statement& exists = bind_name(c.prepare(std::string("SELECT 1 FROM resources") + kWhereName), 1, scope,
+                                    references[i].type, references[i].name);
       const bool found = exists.step();
       exists.reset();
       if (!found) return {InsertResult::kMissingReference, i};
     }
+    std::vector<StoredTag> stored;
+    upsert(stored, tags);
     try {
       c.prepare(
-           "INSERT INTO resources (account, region, type, name_key, name, arn, creation_ms, document) "
-           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+           "INSERT INTO resources (account, region, type, name_key, name, arn, creation_ms, document, tags) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
           .bind(1, scope.account)
           .bind(2, scope.region)
           .bind(3, type)
@@ -39,23 +108,10 @@ InsertResult ResourceStore::insert(const Scope& scope, std::string_view type, co
           .bind(6, resource.arn)
           .bind(7, resource.creation_ms)
           .bind(8, resource.document)
+          .bind(9, encode_tags(stored))
           .step();
     } catch (const ConstraintViolation&) {
       return {InsertResult::kNameTaken};
-    }
-    const std::string arn_key = lowercase(resource.arn);
-    // A resource created under a name that was used before starts with no tags.
-    c.prepare("DELETE FROM tags WHERE arn_key = ?").bind(1, arn_key).step();
-    std::int64_t position = 0;
-    for (const auto& [key, value] : tags) {
-      c.prepare(
-           "INSERT INTO tags (arn_key, key, value, position) VALUES (?, ?, ?, ?) "
-           "ON CONFLICT (arn_key, key) DO UPDATE SET value = excluded.value")
-          .bind(1, arn_key)
-          .bind(2, key)
-          .bind(3, value)
-          .bind(4, position++)
-          .step();
     }
     return {InsertResult::kInserted};
   });
@@ -63,10 +119,9 @@ InsertResult ResourceStore::insert(const Scope& scope, std::string_view type, co
 
 std::optional<Resource> ResourceStore::find(const Scope& scope, std::string_view type, std::string_view name) {
   return db_.read_one_statement([&](Connection& c) -> std::optional<Resource> {
-    Statement& select = c.prepare(
-        "SELECT name, arn, creation_ms, document FROM resources "
-        "WHERE account = ? AND region = ? AND type = ? AND name_key = ?");
-    select.bind(1, scope.account).bind(2, scope.region).bind(3, type).bind(4, lowercase(name));
+    Statement& select = bind_name(
+        c.prepare(std::string("SELECT name, arn, creation_ms, document FROM resources") + kWhereName), 1, scope, type,
+        name);
     if (!select.step()) return std::nullopt;
     Resource found{select.text(0), select.text(1), select.integer(2), select.text(3)};
     select.reset();
@@ -76,81 +131,40 @@ std::optional<Resource> ResourceStore::find(const Scope& scope, std::string_view
 
 bool ResourceStore::erase(const Scope& scope, std::string_view type, std::string_view name) {
   return db_.write([&](Connection& c) {
-    Statement& remove = c.prepare(
-        "DELETE FROM resources WHERE account = ? AND region = ? AND type = ? AND name_key = ? RETURNING arn");
-    remove.bind(1, scope.account).bind(2, scope.region).bind(3, type).bind(4, lowercase(name));
-    if (!remove.step()) return false;
-    const std::string arn_key = lowercase(remove.text(0));
-    remove.reset();
-    c.prepare("DELETE FROM tags WHERE arn_key = ?").bind(1, arn_key).step();
-    return true;
+    bind_name(c.prepare(std::string("DELETE FROM resources") + kWhereName), 1, scope, type, name).step();
+    return c.changes() > 0;
   });
 }
 
-std::vector<Tag> ResourceStore::tags(std::string_view arn) {
+std::vector<Tag> ResourceStore::tags(const Scope& scope, std::string_view type, std::string_view name) {
   return db_.read_one_statement([&](Connection& c) {
-    Statement& select = c.prepare("SELECT key, value FROM tags WHERE arn_key = ? ORDER BY position, key");
-    select.bind(1, lowercase(arn));
     std::vector<Tag> found;
-    while (select.step()) found.emplace_back(select.text(0), select.text(1));
+    if (auto stored = stored_tags(c, scope, type, name)) {
+      for (StoredTag& tag : *stored) found.emplace_back(std::move(tag.key), std::move(tag.value));
+    }
     return found;
   });
 }
 
-namespace {
-
-// The ARN of a resource, read inside the caller's transaction; nullopt if there is no such resource.
-std::optional<std::string> arn_key_of(Connection& c, const Scope& scope, std::string_view type, std::string_view name) {
-  Statement& select =
-      c.prepare("SELECT arn FROM resources WHERE account = ? AND region = ? AND type = ? AND name_key = ?");
-  select.bind(1, scope.account).bind(2, scope.region).bind(3, type).bind(4, lowercase(name));
-  if (!select.step()) return std::nullopt;
-  std::string arn = lowercase(select.text(0));
-  select.reset();
-  return arn;
-}
-
-struct OverLimit {};
-
-}  // namespace
-
 TagWrite ResourceStore::add_tags(const Scope& scope, std::string_view type, std::string_view name,
                                  const std::vector<Tag>& tags, std::size_t limit) {
-  try {
-    return db_.write([&](Connection& c) {
-      auto arn_key = arn_key_of(c, scope, type, name);
-      if (!arn_key) return TagWrite::kNoResource;
-      for (const auto& [key, value] : tags) {
-        c.prepare(
-             "INSERT INTO tags (arn_key, key, value, position) "
-             "VALUES (?1, ?2, ?3, (SELECT coalesce(max(position), -1) + 1 FROM tags WHERE arn_key = ?1)) "
-             "ON CONFLICT (arn_key, key) DO UPDATE SET value = excluded.value")
-            .bind(1, *arn_key)
-            .bind(2, key)
-            .bind(3, value)
-            .step();
-      }
-      Statement& count = c.prepare("SELECT count(*) FROM tags WHERE arn_key = ?");
-      count.bind(1, *arn_key).step();
-      const auto total = static_cast<std::size_t>(count.integer(0));
-      count.reset();
-      // Throwing out of the transaction rolls every upsert back.
-      if (total > limit) throw OverLimit{};
-      return TagWrite::kDone;
-    });
-  } catch (const OverLimit&) {
-    return TagWrite::kOverLimit;
-  }
+  return db_.write([&](Connection& c) {
+    auto stored = stored_tags(c, scope, type, name);
+    if (!stored) return TagWrite::kNoResource;
+    upsert(*stored, tags);
+    if (stored->size() > limit) return TagWrite::kOverLimit;  // nothing written
+    write_tags(c, scope, type, name, *stored);
+    return TagWrite::kDone;
+  });
 }
 
 bool ResourceStore::delete_tags(const Scope& scope, std::string_view type, std::string_view name,
                                 const std::vector<std::string>& keys) {
   return db_.write([&](Connection& c) {
-    auto arn_key = arn_key_of(c, scope, type, name);
-    if (!arn_key) return false;
-    for (const std::string& key : keys) {
-      c.prepare("DELETE FROM tags WHERE arn_key = ? AND key = ?").bind(1, *arn_key).bind(2, key).step();
-    }
+    auto stored = stored_tags(c, scope, type, name);
+    if (!stored) return false;
+    std::erase_if(*stored, [&](const StoredTag& tag) { return std::find(keys.begin(), keys.end(), tag.key) != keys.end(); });
+    write_tags(c, scope, type, name, *stored);
     return true;
   });
 }
@@ -158,14 +172,14 @@ bool ResourceStore::delete_tags(const Scope& scope, std::string_view type, std::
 std::optional<std::vector<TagRow>> ResourceStore::tag_page(const Scope& scope, std::string_view type,
                                                            std::string_view name, std::optional<std::int64_t> after,
                                                            std::size_t limit) {
-  return db_.read([&](Connection& c) -> std::optional<std::vector<TagRow>> {
-    auto arn_key = arn_key_of(c, scope, type, name);
-    if (!arn_key) return std::nullopt;
-    Statement& select = c.prepare(
-        "SELECT position, key, value FROM tags WHERE arn_key = ? AND position > ? ORDER BY position LIMIT ?");
-    select.bind(1, *arn_key).bind(2, after.value_or(-1)).bind(3, static_cast<std::int64_t>(limit));
+  return db_.read_one_statement([&](Connection& c) -> std::optional<std::vector<TagRow>> {
+    auto stored = stored_tags(c, scope, type, name);
+    if (!stored) return std::nullopt;
     std::vector<TagRow> rows;
-    while (select.step()) rows.push_back({select.integer(0), select.text(1), select.text(2)});
+    for (StoredTag& tag : *stored) {
+      if (rows.size() == limit) break;
+      if (tag.position > after.value_or(-1)) rows.push_back({tag.position, std::move(tag.key), std::move(tag.value)});
+    }
     return rows;
   });
 }
@@ -204,10 +218,7 @@ std::vector<PageRow> ResourceStore::page(const Scope& scope, std::string_view ty
 }
 
 void ResourceStore::clear() {
-  db_.write([](Connection& c) {
-    c.exec("DELETE FROM resources");
-    c.exec("DELETE FROM tags");
-  });
+  db_.write([](Connection& c) { c.exec("DELETE FROM resources"); });
 }
 
 }  // namespace sagebox::store

@@ -161,7 +161,12 @@ TEST_F(ProtocolTest, HugeNameIsAValidationErrorNotAFailure) {
 // A storage failure inside a request (here: a table gone) fails that request alone, with a 500, and its
 // transaction leaves nothing behind; the next request is served.
 TEST_F(ProtocolTest, StorageFailureIsA500ForThatRequestAndChangesNothing) {
-  db_.write([](store::Connection& c) { c.exec("DROP TABLE tags"); });
+  // Every insert into resources now fails inside SQLite, after the row is written (as an I/O error would).
+  db_.write([](store::Connection& c) {
+    c.exec("CREATE TABLE broken (x INTEGER NOT NULL); "
+           "CREATE TRIGGER fail_after_insert AFTER INSERT ON resources BEGIN INSERT INTO broken VALUES (1); END; "
+           "DROP TABLE broken;");
+  });
   http::Response response = call("SageMaker.CreateModel", R"({"ModelName":"m","Tags":[{"Key":"k","Value":"v"}]})");
   EXPECT_EQ(response.status, 500);
   EXPECT_EQ(response.body,

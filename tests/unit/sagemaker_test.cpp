@@ -67,7 +67,7 @@ TEST_F(ServiceTest, TagsOfCreateAreStoredNotEchoed) {
   call("CreateModel", {{"ModelName", "m"}, {"Tags", {{{"Key", "a"}, {"Value", "1"}}}}});
   EXPECT_FALSE(call("DescribeModel", {{"ModelName", "m"}}).contains("Tags"));
   store::ResourceStore store(db_);
-  EXPECT_EQ(store.tags("arn:aws:sagemaker:us-east-1:123456789012:model/m"),
+  EXPECT_EQ(store.tags({"123456789012", "us-east-1"}, "model", "m"),
             (std::vector<store::Tag>{{"a", "1"}}));
 }
 

@@ -85,12 +85,12 @@ TEST(ResourceStore, TagsAreStoredWithTheResourceAndGoWithIt) {
   ResourceStore store(db);
   Resource m = resource("m", 1);
   store.insert(kScope, "model", m, {{"b", "2"}, {"a", "1"}});
-  EXPECT_EQ(store.tags(m.arn), (std::vector<Tag>{{"b", "2"}, {"a", "1"}}));
-  EXPECT_EQ(store.tags("ARN:AWS:SAGEMAKER:US-EAST-1:123456789012:MODEL/M").size(), 2u);
+  EXPECT_EQ(store.tags(kScope, "model", "m"), (std::vector<Tag>{{"b", "2"}, {"a", "1"}}));
+  EXPECT_EQ(store.tags(kScope, "model", "M").size(), 2u);
   store.erase(kScope, "model", "m");
-  EXPECT_TRUE(store.tags(m.arn).empty());
+  EXPECT_TRUE(store.tags(kScope, "model", "m").empty());
   store.insert(kScope, "model", m, {});
-  EXPECT_TRUE(store.tags(m.arn).empty());
+  EXPECT_TRUE(store.tags(kScope, "model", "m").empty());
 }
 
 TEST(ResourceStore, ClearRemovesEveryScope) {
@@ -120,7 +120,7 @@ TEST(Database, FileSurvivesReopenWithItsSecretAndSchemaVersion) {
               s.step();
               return s.integer(0);
             }),
-            2);
+            3);
 }
 
 // A file written by the first release (schema 1: documents keyed by name) opens with its resources, tags and
@@ -157,7 +157,7 @@ TEST(Database, VersionOneFileIsMigratedWithItsData) {
   ASSERT_TRUE(older);
   EXPECT_EQ(older->name, "Older");
   EXPECT_EQ(older->document, "{\"ModelName\":\"Older\"}");
-  EXPECT_EQ(store.tags(older->arn), (std::vector<Tag>{{"team", "ml"}}));
+  EXPECT_EQ(store.tags(kScope, "model", "older"), (std::vector<Tag>{{"team", "ml"}}));
   PageQuery query;
   EXPECT_EQ(names(store.page(kScope, "model", query)), (std::vector<std::string>{"newer", "Older"}));
   query.sort = SortKey::kName;

@@ -1,5 +1,5 @@
-// ResourceStore: SageMaker resources as rows of (account, region, type, lowercased name) → stored JSON document,
-// with the columns listing sorts and filters on indexed; and their tags, keyed by lowercased ARN.
+// ResourceStore: SageMaker resources as rows of (account, region, type, lowercased name) → stored JSON document
+// and tags, with the columns listing sorts and filters on indexed.
 // It knows nothing of SageMaker's rules: it stores, finds, pages and deletes.
 #pragma once
 
@@ -88,8 +88,8 @@ class ResourceStore {
   // Deletes the resource and its tags; false if there was none.
   bool erase(const Scope& scope, std::string_view type, std::string_view name);
 
-  // The tags of the resource with this ARN (matched case-insensitively), in the order they were first set.
-  std::vector<Tag> tags(std::string_view arn);
+  // The tags of a resource, in the order they were first set; none if there is no such resource.
+  std::vector<Tag> tags(const Scope& scope, std::string_view type, std::string_view name);
 
   // Adds or overwrites tags of an existing resource, in one transaction with the existence check. Nothing is
   // written when the resource is missing or when it would end with more than `limit` tags.
