@@ -278,10 +278,10 @@ Database::Database(const std::string& path) : file_backed_(!path.empty()) {
     // document, an entry in each index, its tags) and the WAL gets each of them whole: small pages make each
     // durable create write a quarter as much as SQLite's default 4 KiB.
     writer_->exec("PRAGMA page_size=1024");
-    writer_->exec("PRAGMA journal_mode=WAL");
     // In WAL mode NORMAL keeps every committed transaction across a crash or kill of this process; only a power
-    // cut can lose the last ones. Readers never wait for the writer.
+    // cut can lose the last ones. Set first, so that turning a new file to WAL does not sync it as FULL would.
     writer_->exec("PRAGMA synchronous=NORMAL");
+    writer_->exec("PRAGMA journal_mode=WAL");
     // A WAL that grew under a burst of writes shrinks back to this once it is copied and restarted.
     writer_->exec("PRAGMA journal_size_limit=33554432");
   }
