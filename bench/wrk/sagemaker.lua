@@ -3,7 +3,6 @@
 --   list                ListEndpointConfigs, MaxResults 10
 --   create PREFIX       CreateEndpointConfig, a new name each time (PREFIX-<thread>-<n>)
 --   mixed N PREFIX      70% describe N, 20% list, 10% create
---   load N THREADS      creates bench-config-000000 .. N-1 (each thread its share), then stops
 -- done() prints one line, "BENCH {json}", that scripts/bench reads.
 
 -- A fixed SigV4 header: sagebox's default (lenient) mode and moto accept any signature, and moto routes by the
@@ -28,29 +27,23 @@ local function create_body(name)
     '"InitialInstanceCount":1,"InstanceType":"ml.m5.large"}],"Tags":[{"Key":"team","Value":"bench"}]}'
 end
 
-local threads = {}
 local next_id = 0
 
 function setup(thread)
   thread:set("id", next_id)
   next_id = next_id + 1
-  table.insert(threads, thread)
 end
 
 local mode, count, prefix, list_request, sent
-local thread_count = 1
 
 function init(args)
   mode = args[1]
   sent = 0
   math.randomseed(1000 + id)
   list_request = call("ListEndpointConfigs", '{"MaxResults":10}')
-  if mode == "describe" or mode == "mixed" or mode == "load" then count = tonumber(args[2]) end
+  if mode == "describe" or mode == "mixed" then count = tonumber(args[2]) end
   if mode == "create" then prefix = args[2] end
   if mode == "mixed" then prefix = args[3] end
-  if mode == "load" then thread_count = tonumber(args[3]) end
-  -- Without a response function wrk skips parsing bodies; only loading needs to see answers.
-  if mode ~= "load" then response = nil end
 end
 
 local function describe()
@@ -67,21 +60,10 @@ function request()
   if mode == "describe" then return describe() end
   if mode == "list" then return list_request end
   if mode == "create" then return create() end
-  if mode == "mixed" then
-    local roll = math.random(100)
-    if roll <= 70 then return describe() end
-    if roll <= 90 then return list_request end
-    return create()
-  end
-  -- load: this thread creates indices id, id + threads, ...; past its share it only lists, until it stops.
-  local index = id + sent * thread_count
-  if index >= count then return list_request end
-  sent = sent + 1
-  return call("CreateEndpointConfig", create_body(config_name(index)))
-end
-
-function response(status, headers, body)
-  if mode == "load" and id + sent * thread_count >= count then wrk.thread:stop() end
+  local roll = math.random(100)  -- mixed
+  if roll <= 70 then return describe() end
+  if roll <= 90 then return list_request end
+  return create()
 end
 
 function done(summary, latency, requests)
