@@ -45,12 +45,12 @@ std::string encode_tags(const std::vector<StoredTag>& tags) {
 
 // Sets each tag: a key already there keeps its position and takes the new value; a new key goes last.
 void upsert(std::vector<StoredTag>& stored, const std::vector<Tag>& tags) {
-  for (const auto& [key, value] : tags) {
-    auto it = std::find_if(stored.begin(), stored.end(), [&](const StoredTag& t) { return t.key == key; });
+  for (const Tag& tag : tags) {
+    auto it = std::find_if(stored.begin(), stored.end(), [&](const StoredTag& t) { return t.key == tag.first; });
     if (it != stored.end()) {
-      it->value = value;
+      it->value = tag.second;
     } else {
-      stored.push_back({key, value, stored.empty() ? 0 : stored.back().position + 1});
+      stored.push_back({tag.first, tag.second, stored.empty() ? 0 : stored.back().position + 1});
     }
   }
 }
