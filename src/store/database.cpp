@@ -356,19 +356,15 @@ void Database::give_back(std::unique_ptr<Connection> reader) {
   idle_readers_.push_back(std::move(reader));
 }
 
-Database::ReadLease::ReadLease(Database& db, bool transaction)
-    : db_(db), connection_(db.take_reader()), transaction_(transaction) {
-  if (transaction_) connection_->run("BEGIN");
-}
+Database::ReadLease::ReadLease(Database& db) : db_(db), connection_(db.take_reader()) {}
 
 Database::ReadLease::~ReadLease() {
   try {
     // A statement left part-way (its reader threw) would keep its snapshot open on this connection.
     connection_->reset_unfinished_statements();
-    if (transaction_) connection_->run("COMMIT");
     db_.give_back(std::move(connection_));
   } catch (...) {
-    // A connection that cannot end its transaction is dropped rather than reused.
+    // Giving back can only fail for want of memory; the connection is then dropped rather than reused.
   }
 }
 

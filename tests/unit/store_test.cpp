@@ -116,7 +116,7 @@ TEST(Database, FileSurvivesReopenWithItsSecretAndSchemaVersion) {
   Database db(dir.file("state.db"));
   EXPECT_EQ(db.secret(), secret);
   EXPECT_TRUE(ResourceStore(db).find(kScope, "model", "kept"));
-  EXPECT_EQ(db.read([](Connection& c) {
+  EXPECT_EQ(db.read_one_statement([](Connection& c) {
               Statement& s = c.prepare("PRAGMA user_version");
               s.step();
               return s.integer(0);
@@ -209,7 +209,7 @@ TEST(Database, FailedWriteRollsBack) {
     throw std::runtime_error("abandon");
   }),
                std::runtime_error);
-  EXPECT_EQ(db.read([](Connection& c) {
+  EXPECT_EQ(db.read_one_statement([](Connection& c) {
               Statement& s = c.prepare("SELECT count(*) FROM meta WHERE key = 'probe'");
               s.step();
               return s.integer(0);

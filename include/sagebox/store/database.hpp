@@ -91,17 +91,17 @@ class Database {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
-  // Runs `work` in a read transaction (a consistent snapshot).
-  template <typename F>
-  auto read(F&& work) {
-    return read_on_reader(std::forward<F>(work), true);
-  }
-
-  // For `work` that runs a single statement: SQLite reads one statement from one snapshot by itself, so this
-  // saves the BEGIN and COMMIT around it.
+  // Runs `work`, which runs a single statement, on a reader connection: SQLite reads one statement from one
+  // snapshot by itself, so no BEGIN and COMMIT are needed. (Every read of the store is one statement.)
   template <typename F>
   auto read_one_statement(F&& work) {
-    return read_on_reader(std::forward<F>(work), false);
+    if (!file_backed_) {
+      // An in-memory database lives in one connection.
+      std::lock_guard lock(writer_mutex_);
+      return work(*writer_);
+    }
+    ReadLease lease(*this);
+    return work(lease.connection());
   }
 
   // Runs `work` in one IMMEDIATE transaction: committed (durably) if it returns, rolled back if it throws.
@@ -128,21 +128,10 @@ class Database {
   const std::string& secret() const { return secret_; }
 
  private:
-  template <typename F>
-  auto read_on_reader(F&& work, bool transaction) {
-    if (!file_backed_) {
-      // An in-memory database lives in one connection.
-      std::lock_guard lock(writer_mutex_);
-      return work(*writer_);
-    }
-    ReadLease lease(*this, transaction);
-    return work(lease.connection());
-  }
-
-  // A reader connection borrowed for one read (in a transaction when asked) and given back when it ends.
+  // A reader connection borrowed for one read and given back when it ends.
   class ReadLease {
    public:
-    ReadLease(Database& db, bool transaction);
+    explicit ReadLease(Database& db);
     ~ReadLease();
     ReadLease(const ReadLease&) = delete;
     ReadLease& operator=(const ReadLease&) = delete;
@@ -151,7 +140,6 @@ class Database {
    private:
     Database& db_;
     std::unique_ptr<Connection> connection_;
-    bool transaction_;
   };
 
   std::unique_ptr<Connection> take_reader();
