@@ -44,7 +44,7 @@ std::string create_resource(const Context& context, const identity::Caller& call
   input["CreationTime"] = epoch_seconds(created);
   // Describe's member order, whatever order the input came in.
   Json document = context.schema.project(kind.describe_output, input);
-  store::Resource resource{name, arn, created, document.dump()};
+  store::Resource resource{name, created, document.dump()};
   std::vector<store::Reference> references;
   for (const std::string& model : models) references.push_back({std::string(kModelKind.type), model});
   const store::InsertResult result = context.resources.insert(scope_of(caller), kind.type, resource, tags, references);

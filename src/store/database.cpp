@@ -78,6 +78,35 @@ constexpr const char* kMigrations[] = {
     WHERE EXISTS (SELECT 1 FROM tags WHERE arn_key = lower(resources.arn));
     DROP TABLE tags;
     )sql",
+    // (account, region, type) becomes a small integer: every index entry repeated those ~36 bytes, so a 1 KiB page
+    // held about 15 names; it now holds about 35, and a create splits fewer pages and writes fewer to the WAL. The
+    // ARN column goes: it was never read (the document holds the ARN).
+    R"sql(
+    CREATE TABLE scopes (
+      id INTEGER PRIMARY KEY,
+      account TEXT NOT NULL,
+      region TEXT NOT NULL,
+      type TEXT NOT NULL,
+      UNIQUE (account, region, type)
+    );
+    INSERT INTO scopes (account, region, type) SELECT DISTINCT account, region, type FROM resources ORDER BY 1, 2, 3;
+    CREATE TABLE resources_v4 (
+      scope INTEGER NOT NULL REFERENCES scopes (id),
+      name_key TEXT NOT NULL,
+      name TEXT NOT NULL,
+      creation_ms INTEGER NOT NULL,
+      document TEXT NOT NULL,
+      tags TEXT NOT NULL DEFAULT '[]'
+    );
+    INSERT INTO resources_v4 (scope, name_key, name, creation_ms, document, tags)
+      SELECT scopes.id, name_key, name, creation_ms, document, tags
+      FROM resources JOIN scopes USING (account, region, type)
+      ORDER BY resources.rowid;
+    DROP TABLE resources;
+    ALTER TABLE resources_v4 RENAME TO resources;
+    CREATE UNIQUE INDEX resources_by_name ON resources (scope, name_key);
+    CREATE INDEX resources_by_creation ON resources (scope, creation_ms, name_key, name);
+    )sql",
 };
 
 

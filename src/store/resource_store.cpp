@@ -55,7 +55,9 @@ void upsert(std::vector<StoredTag>& stored, const std::vector<Tag>& tags) {
   }
 }
 
-constexpr const char* kWhereName = " WHERE account = ? AND region = ? AND type = ? AND name_key = ?";
+// A scope is stored as the id of its (account, region, type) row in `scopes`; the subquery runs once per statement.
+constexpr const char* kWhereName =
+    " WHERE scope = (SELECT id FROM scopes WHERE account = ? AND region = ? AND type = ?) AND name_key = ?";
 
 Statement& bind_name(Statement& statement, int first, const Scope& scope, std::string_view type,
                      std::string_view name) {
@@ -96,19 +98,24 @@ InsertResult ResourceStore::insert(const Scope& scope, std::string_view type, co
     }
     std::vector<StoredTag> stored;
     upsert(stored, tags);
+    // Writes nothing once the scope has its row.
+    c.prepare("INSERT OR IGNORE INTO scopes (account, region, type) VALUES (?, ?, ?)")
+        .bind(1, scope.account)
+        .bind(2, scope.region)
+        .bind(3, type)
+        .step();
     try {
       c.prepare(
-           "INSERT INTO resources (account, region, type, name_key, name, arn, creation_ms, document, tags) "
-           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+           "INSERT INTO resources (scope, name_key, name, creation_ms, document, tags) "
+           "VALUES ((SELECT id FROM scopes WHERE account = ? AND region = ? AND type = ?), ?, ?, ?, ?, ?)")
           .bind(1, scope.account)
           .bind(2, scope.region)
           .bind(3, type)
           .bind(4, lowercase(resource.name))
           .bind(5, resource.name)
-          .bind(6, resource.arn)
-          .bind(7, resource.creation_ms)
-          .bind(8, resource.document)
-          .bind(9, encode_tags(stored))
+          .bind(6, resource.creation_ms)
+          .bind(7, resource.document)
+          .bind(8, encode_tags(stored))
           .step();
     } catch (const ConstraintViolation&) {
       return {InsertResult::kNameTaken};
@@ -120,10 +127,9 @@ InsertResult ResourceStore::insert(const Scope& scope, std::string_view type, co
 std::optional<Resource> ResourceStore::find(const Scope& scope, std::string_view type, std::string_view name) {
   return db_.read_one_statement([&](Connection& c) -> std::optional<Resource> {
     Statement& select = bind_name(
-        c.prepare(std::string("SELECT name, arn, creation_ms, document FROM resources") + kWhereName), 1, scope, type,
-        name);
+        c.prepare(std::string("SELECT name, creation_ms, document FROM resources") + kWhereName), 1, scope, type, name);
     if (!select.step()) return std::nullopt;
-    Resource found{select.text(0), select.text(1), select.integer(2), select.text(3)};
+    Resource found{select.text(0), select.integer(1), select.text(2)};
     select.reset();
     return found;
   });
@@ -191,7 +197,8 @@ std::vector<PageRow> ResourceStore::page(const Scope& scope, std::string_view ty
   const char* order = query.descending ? "DESC" : "ASC";
   const char* past = query.descending ? "<" : ">";
   std::string sql =
-      "SELECT name, creation_ms, name_key FROM resources WHERE account = ?1 AND region = ?2 AND type = ?3";
+      "SELECT name, creation_ms, name_key FROM resources "
+      "WHERE scope = (SELECT id FROM scopes WHERE account = ?1 AND region = ?2 AND type = ?3)";
   if (query.created_at_or_after_ms) sql += " AND creation_ms >= ?4";
   if (query.created_before_ms) sql += " AND creation_ms < ?5";
   if (query.after) {
@@ -218,7 +225,7 @@ std::vector<PageRow> ResourceStore::page(const Scope& scope, std::string_view ty
 }
 
 void ResourceStore::clear() {
-  db_.write([](Connection& c) { c.exec("DELETE FROM resources"); });
+  db_.write([](Connection& c) { c.exec("DELETE FROM resources; DELETE FROM scopes;"); });
 }
 
 }  // namespace sagebox::store

@@ -21,7 +21,6 @@ struct Scope {
 
 struct Resource {
   std::string name;  // as created, original case
-  std::string arn;
   std::int64_t creation_ms = 0;
   std::string document;  // serialized JSON as Describe returns it
 };
