@@ -217,8 +217,10 @@ bool Connection::read_only() const { return sqlite3_db_readonly(db_, "main") == 
 
 namespace {
 
-// SQLite's own default threshold for a checkpoint.
-constexpr int kCheckpointPages = 1000;
+// Four times SQLite's default. Each copy syncs the WAL and the database file, and copies once every page the WAL
+// holds, however often it was rewritten since (index leaves and interior pages are, by nearly every create): fewer,
+// larger copies cost durable creates less (measured: 5-10% more creates per second than at 1,000).
+constexpr int kCheckpointPages = 4000;
 // Copies run beside the writer, so under a steady stream of writes the WAL never gets copied to its end and can
 // never start over. Past this size the checkpointer holds writes back for one short copy of what the last
 // unhindered copy left, after which the next write starts the WAL over.
