@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "sagebox/crypto.hpp"
+#include "wal_batching_vfs.hpp"
 
 #include <stdexcept>
 #include <string>
@@ -168,7 +169,8 @@ Connection::Connection(const std::string& uri, bool read_only) {
               SQLITE_OPEN_NOMUTEX;
   // "unix-excl": the file is this process's alone (see OwnerLock), so SQLite may lock it once for the process and
   // keep the WAL index in memory. Reads then take no file lock each, and readers still never wait for the writer.
-  const char* vfs = uri == ":memory:" ? nullptr : "unix-excl";
+  // Through wal_batching_vfs, which writes a transaction's WAL frames in one system call.
+  const char* vfs = uri == ":memory:" ? nullptr : wal_batching_vfs();
   if (sqlite3_open_v2(uri.c_str(), &db_, flags, vfs) != SQLITE_OK) {
     std::string message = "cannot open database " + uri + ": " + (db_ ? sqlite3_errmsg(db_) : "out of memory");
     sqlite3_close(db_);

@@ -4,6 +4,9 @@
 #include <filesystem>
 #include <thread>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "sagebox/store/database.hpp"
 #include "sagebox/store/resource_store.hpp"
 
@@ -237,6 +240,65 @@ TEST(Database, ConcurrentWritersAndReadersNeverSeeLocks) {
   }
   for (auto& thread : threads) thread.join();
   EXPECT_EQ(created.load(), 200);
+}
+
+// The WAL's writes of a transaction are held in memory until its last frame (wal_batching_vfs): an acknowledged
+// write must be in the file when write() returns, so a process killed right after loses none of them.
+TEST(Database, AcknowledgedWritesSurviveAnAbruptExit) {
+  TempDir dir;
+  const std::string path = dir.file("killed.db");
+  const pid_t child = fork();
+  ASSERT_NE(child, -1);
+  if (child == 0) {
+    // No destructors, no close, no checkpoint: as if killed.
+    Database db(path);
+    ResourceStore store(db);
+    for (int i = 0; i < 300; ++i) {
+      if (!store.insert(kScope, "model", resource("m" + std::to_string(i), i), {{"k", std::to_string(i)}})) _exit(2);
+    }
+    _exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+  Database db(path);
+  ResourceStore store(db);
+  PageQuery everything;
+  everything.limit = 1000;
+  EXPECT_EQ(store.page(kScope, "model", everything).size(), 300u);
+  EXPECT_EQ(store.tags(kScope, "model", "m299"), (std::vector<Tag>{{"k", "299"}}));
+}
+
+// A transaction larger than SQLite's page cache (it spills pages into the WAL before the commit, and reads them
+// back) and larger than what the WAL writer holds at once: committed whole, or when it throws, not at all.
+TEST(Database, TransactionsLargerThanTheCacheCommitOrRollBackWhole) {
+  TempDir dir;
+  Database db(dir.file("large.db"));
+  ResourceStore store(db);
+  const std::string document(700, 'd');
+  auto insert_many = [&](Connection& c, const std::string& prefix) {
+    for (int i = 0; i < 6000; ++i) {
+      c.prepare("INSERT INTO meta (key, value) VALUES (?, ?)").bind(1, prefix + std::to_string(i)).bind(2, document).step();
+    }
+  };
+  auto count = [&](const std::string& prefix) {
+    return db.read_one_statement([&](Connection& c) {
+      Statement& s = c.prepare("SELECT count(*) FROM meta WHERE key LIKE ?");
+      s.bind(1, prefix + "%").step();
+      return s.integer(0);
+    });
+  };
+  EXPECT_THROW(db.write([&](Connection& c) {
+    insert_many(c, "abandoned-");
+    throw std::runtime_error("abandon");
+  }),
+               std::runtime_error);
+  EXPECT_EQ(count("abandoned-"), 0);
+  db.write([&](Connection& c) { insert_many(c, "kept-"); });
+  EXPECT_EQ(count("kept-"), 6000);
+  EXPECT_TRUE(store.insert(kScope, "model", resource("after", 1), {}));
+  EXPECT_TRUE(store.find(kScope, "model", "after"));
 }
 
 }  // namespace
