@@ -1,6 +1,7 @@
 """The real binary over HTTP: protocol, endpoint configurations and models, errors, listing."""
 import copy
 import json
+import math
 import re
 import time
 import unittest
@@ -138,8 +139,9 @@ class EndpointConfigTest(SageboxTestCase):
         self.assertEqual(response.status, 200)
         described = response.json
         created = described["CreationTime"]
-        self.assertGreaterEqual(created, round(before, 3) - 0.001)
-        self.assertLessEqual(created, after + 0.001)
+        # In whole milliseconds, as the server keeps it: float seconds compared directly can miss by 1e-7.
+        self.assertGreaterEqual(round(created * 1000), math.floor(before * 1000))
+        self.assertLessEqual(round(created * 1000), math.ceil(after * 1000))
         self.assertEqual(round(created, 3), created)
         expected = expected_describe(create_input, arn, created)
         self.assertEqual(described, expected)
