@@ -1,6 +1,7 @@
 // CreateEndpointConfig, DescribeEndpointConfig, DeleteEndpointConfig, ListEndpointConfigs.
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "resources.hpp"
@@ -139,8 +140,8 @@ void add_endpoint_config_operations(OperationTable& table, const Context& contex
                                      Json stored = input;
                                      add_default_weights(stored);
                                      return Json{{"EndpointConfigArn",
-                                                  create_resource(context, caller, kEndpointConfigKind, stored,
-                                                                  referenced_models(input))}};
+                                                  create_resource(context, caller, kEndpointConfigKind,
+                                                                  std::move(stored), referenced_models(input))}};
                                    }};
   add_describe_delete_list(table, context, kEndpointConfigKind);
 }

@@ -20,9 +20,9 @@ bool ResourceStore::insert(const Scope& scope, std::string_view type, const Reso
 
 namespace {
 
-// A resource's tags live in its own row, as JSON: [[key, value, position], ...] in position order. Position is the
-// order in which a key was first set, and the cursor of ListTags pages; it only grows, so a cursor stays valid
-// across deletions.
+// A resource's tags live in its own row, as JSON: [[key, value, position], ...] in position order. Position
+// is the order in which a key was first set, and the cursor of ListTags pages; it only grows, so a cursor
+// stays valid across deletions.
 struct StoredTag {
   std::string key;
   std::string value;
@@ -32,7 +32,8 @@ struct StoredTag {
 std::vector<StoredTag> decode_tags(const std::string& text) {
   std::vector<StoredTag> tags;
   for (const Json& entry : Json::parse(text)) {
-    tags.push_back({entry.at(0).get<std::string>(), entry.at(1).get<std::string>(), entry.at(2).get<std::int64_t>()});
+    tags.push_back(
+        {entry.at(0).get<std::string>(), entry.at(1).get<std::string>(), entry.at(2).get<std::int64_t>()});
   }
   return tags;
 }
@@ -46,7 +47,8 @@ std::string encode_tags(const std::vector<StoredTag>& tags) {
 // Sets each tag: a key already there keeps its position and takes the new value; a new key goes last.
 void upsert(std::vector<StoredTag>& stored, const std::vector<Tag>& tags) {
   for (const Tag& tag : tags) {
-    auto it = std::find_if(stored.begin(), stored.end(), [&](const StoredTag& t) { return t.key == tag.first; });
+    auto it =
+        std::find_if(stored.begin(), stored.end(), [&](const StoredTag& t) { return t.key == tag.first; });
     if (it != stored.end()) {
       it->value = tag.second;
     } else {
@@ -55,9 +57,16 @@ void upsert(std::vector<StoredTag>& stored, const std::vector<Tag>& tags) {
   }
 }
 
-// A scope is stored as the id of its (account, region, type) row in `scopes`; the subquery runs once per statement.
-constexpr const char* kWhereName =
+// A scope is stored as the id of its (account, region, type) row in `scopes`; the subquery runs once per
+// statement. The statements are whole strings made once: the statement cache looks them up by their text on
+// every use.
+const std::string kWhereName =
     " WHERE scope = (SELECT id FROM scopes WHERE account = ? AND region = ? AND type = ?) AND name_key = ?";
+const std::string kSelectTags = "SELECT tags FROM resources" + kWhereName;
+const std::string kUpdateTags = "UPDATE resources SET tags = ?" + kWhereName;
+const std::string kSelectExists = "SELECT 1 FROM resources" + kWhereName;
+const std::string kSelectResource = "SELECT name, creation_ms, document FROM resources" + kWhereName;
+const std::string kDeleteResource = "DELETE FROM resources" + kWhereName;
 
 Statement& bind_name(Statement& statement, int first, const Scope& scope, std::string_view type,
                      std::string_view name) {
@@ -70,7 +79,7 @@ Statement& bind_name(Statement& statement, int first, const Scope& scope, std::s
 // The stored tags of a resource, read inside the caller's transaction; nullopt if there is no such resource.
 std::optional<std::vector<StoredTag>> stored_tags(Connection& c, const Scope& scope, std::string_view type,
                                                   std::string_view name) {
-  Statement& select = bind_name(c.prepare(std::string("SELECT tags FROM resources") + kWhereName), 1, scope, type, name);
+  Statement& select = bind_name(c.prepare(kSelectTags), 1, scope, type, name);
   if (!select.step()) return std::nullopt;
   std::string text = select.text(0);
   select.reset();
@@ -79,9 +88,7 @@ std::optional<std::vector<StoredTag>> stored_tags(Connection& c, const Scope& sc
 
 void write_tags(Connection& c, const Scope& scope, std::string_view type, std::string_view name,
                 const std::vector<StoredTag>& tags) {
-  bind_name(c.prepare(std::string("UPDATE resources SET tags = ?") + kWhereName).bind(1, encode_tags(tags)), 2, scope,
-            type, name)
-      .step();
+  bind_name(c.prepare(kUpdateTags).bind(1, encode_tags(tags)), 2, scope, type, name).step();
 }
 
 }  // namespace
@@ -90,8 +97,8 @@ InsertResult ResourceStore::insert(const Scope& scope, std::string_view type, co
                                    const std::vector<Tag>& tags, const std::vector<Reference>& references) {
   return db_.write([&](Connection& c) -> InsertResult {
     for (std::size_t i = 0; i < references.size(); ++i) {
-      Statement& exists = bind_name(c.prepare(std::string("SELECT 1 FROM resources") + kWhereName), 1, scope,
-                                    references[i].type, references[i].name);
+      Statement& exists =
+          bind_name(c.prepare(kSelectExists), 1, scope, references[i].type, references[i].name);
       const bool found = exists.step();
       exists.reset();
       if (!found) return {InsertResult::kMissingReference, i};
@@ -124,10 +131,10 @@ InsertResult ResourceStore::insert(const Scope& scope, std::string_view type, co
   });
 }
 
-std::optional<Resource> ResourceStore::find(const Scope& scope, std::string_view type, std::string_view name) {
+std::optional<Resource> ResourceStore::find(const Scope& scope, std::string_view type,
+                                            std::string_view name) {
   return db_.read_one_statement([&](Connection& c) -> std::optional<Resource> {
-    Statement& select = bind_name(
-        c.prepare(std::string("SELECT name, creation_ms, document FROM resources") + kWhereName), 1, scope, type, name);
+    Statement& select = bind_name(c.prepare(kSelectResource), 1, scope, type, name);
     if (!select.step()) return std::nullopt;
     Resource found{select.text(0), select.integer(1), select.text(2)};
     select.reset();
@@ -137,7 +144,7 @@ std::optional<Resource> ResourceStore::find(const Scope& scope, std::string_view
 
 bool ResourceStore::erase(const Scope& scope, std::string_view type, std::string_view name) {
   return db_.write([&](Connection& c) {
-    bind_name(c.prepare(std::string("DELETE FROM resources") + kWhereName), 1, scope, type, name).step();
+    bind_name(c.prepare(kDeleteResource), 1, scope, type, name).step();
     return c.changes() > 0;
   });
 }
@@ -169,14 +176,17 @@ bool ResourceStore::delete_tags(const Scope& scope, std::string_view type, std::
   return db_.write([&](Connection& c) {
     auto stored = stored_tags(c, scope, type, name);
     if (!stored) return false;
-    std::erase_if(*stored, [&](const StoredTag& tag) { return std::find(keys.begin(), keys.end(), tag.key) != keys.end(); });
+    std::erase_if(*stored, [&](const StoredTag& tag) {
+      return std::find(keys.begin(), keys.end(), tag.key) != keys.end();
+    });
     write_tags(c, scope, type, name, *stored);
     return true;
   });
 }
 
 std::optional<std::vector<TagRow>> ResourceStore::tag_page(const Scope& scope, std::string_view type,
-                                                           std::string_view name, std::optional<std::int64_t> after,
+                                                           std::string_view name,
+                                                           std::optional<std::int64_t> after,
                                                            std::size_t limit) {
   return db_.read_one_statement([&](Connection& c) -> std::optional<std::vector<TagRow>> {
     auto stored = stored_tags(c, scope, type, name);
@@ -184,15 +194,16 @@ std::optional<std::vector<TagRow>> ResourceStore::tag_page(const Scope& scope, s
     std::vector<TagRow> rows;
     for (StoredTag& tag : *stored) {
       if (rows.size() == limit) break;
-      if (tag.position > after.value_or(-1)) rows.push_back({tag.position, std::move(tag.key), std::move(tag.value)});
+      if (tag.position > after.value_or(-1))
+        rows.push_back({tag.position, std::move(tag.key), std::move(tag.value)});
     }
     return rows;
   });
 }
 
 std::vector<PageRow> ResourceStore::page(const Scope& scope, std::string_view type, const PageQuery& query) {
-  // The ORDER BY matches an index (resources_by_name, resources_by_creation), so a page costs a range scan of its
-  // own rows, whatever the table holds; by time, the index alone answers.
+  // The ORDER BY matches an index (resources_by_name, resources_by_creation), so a page costs a range scan of
+  // its own rows, whatever the table holds; by time, the index alone answers.
   const bool by_time = query.sort == SortKey::kCreationTime;
   const char* order = query.descending ? "DESC" : "ASC";
   const char* past = query.descending ? "<" : ">";

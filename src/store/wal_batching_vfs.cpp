@@ -13,17 +13,19 @@ namespace sagebox::store {
 namespace {
 
 constexpr const char* kName = "sagebox-unix-excl";
-// Past this much held, write it out anyway: only a transaction larger than the page cache (a migration) gets here.
+// Past this much held, write it out anyway: only a transaction larger than the page cache (a migration) gets
+// here.
 constexpr std::size_t kMaxHeld = 64 * 1024;
-// The unix VFS writes at most 128 KiB - 1 bytes per call (it masks larger sizes), so larger runs go in pieces.
+// The unix VFS writes at most 128 KiB - 1 bytes per call (it masks larger sizes), so larger runs go in
+// pieces.
 constexpr std::size_t kMaxWrite = 64 * 1024;
 constexpr int kFrameHeaderSize = 24;
 
 sqlite3_vfs* real_vfs = nullptr;
 sqlite3_vfs batching_vfs;
 
-// SQLite allocates szOsFile bytes per open file and never runs constructors: this header is plain data, the real
-// file follows it, and `held` is created in open and deleted in close.
+// SQLite allocates szOsFile bytes per open file and never runs constructors: this header is plain data, the
+// real file follows it, and `held` is created in open and deleted in close.
 struct WalFile {
   sqlite3_file base;
   sqlite3_file* real;
@@ -64,8 +66,8 @@ int wal_write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 of
     return SQLITE_NOMEM;
   }
   if (amount == kFrameHeaderSize) {
-    // Bytes 4-7 of a frame header: the database's size in pages after the commit, for a transaction's last frame;
-    // zero for every other frame.
+    // Bytes 4-7 of a frame header: the database's size in pages after the commit, for a transaction's last
+    // frame; zero for every other frame.
     f->commit_frame_started = big_endian_32(static_cast<const unsigned char*>(data) + 4) != 0;
     return SQLITE_OK;
   }
@@ -110,7 +112,9 @@ int wal_file_size(sqlite3_file* file, sqlite3_int64* size) {
 }
 
 int wal_lock(sqlite3_file* file, int level) { return real_methods(wal(file))->xLock(wal(file)->real, level); }
-int wal_unlock(sqlite3_file* file, int level) { return real_methods(wal(file))->xUnlock(wal(file)->real, level); }
+int wal_unlock(sqlite3_file* file, int level) {
+  return real_methods(wal(file))->xUnlock(wal(file)->real, level);
+}
 int wal_check_reserved_lock(sqlite3_file* file, int* out) {
   return real_methods(wal(file))->xCheckReservedLock(wal(file)->real, out);
 }
@@ -147,10 +151,25 @@ int wal_unfetch(sqlite3_file* file, sqlite3_int64 offset, void* page) {
 }
 
 const sqlite3_io_methods kWalMethods = {
-    3,           wal_close,          wal_read,          wal_write,      wal_truncate,
-    wal_sync,    wal_file_size,      wal_lock,          wal_unlock,     wal_check_reserved_lock,
-    wal_file_control, wal_sector_size, wal_device_characteristics, wal_shm_map, wal_shm_lock,
-    wal_shm_barrier, wal_shm_unmap,  wal_fetch,         wal_unfetch,
+    3,
+    wal_close,
+    wal_read,
+    wal_write,
+    wal_truncate,
+    wal_sync,
+    wal_file_size,
+    wal_lock,
+    wal_unlock,
+    wal_check_reserved_lock,
+    wal_file_control,
+    wal_sector_size,
+    wal_device_characteristics,
+    wal_shm_map,
+    wal_shm_lock,
+    wal_shm_barrier,
+    wal_shm_unmap,
+    wal_fetch,
+    wal_unfetch,
 };
 
 int open_file(sqlite3_vfs*, const char* name, sqlite3_file* file, int flags, int* out_flags) {
@@ -186,7 +205,8 @@ void register_once() {
   batching_vfs.zName = kName;
   batching_vfs.szOsFile = static_cast<int>(kRealOffset) + real_vfs->szOsFile;
   batching_vfs.xOpen = open_file;
-  if (sqlite3_vfs_register(&batching_vfs, 0) != SQLITE_OK) throw std::runtime_error("cannot register a SQLite VFS");
+  if (sqlite3_vfs_register(&batching_vfs, 0) != SQLITE_OK)
+    throw std::runtime_error("cannot register a SQLite VFS");
 }
 
 }  // namespace
