@@ -229,6 +229,9 @@ constexpr int kCheckpointPages = 4000;
 constexpr int kCatchUpPages = 4 * kCheckpointPages;
 constexpr int kCatchUpRemainder = 200;
 constexpr int kMaxCatchUpPasses = 8;
+// When writes outrun even the unhindered copies (the checkpointer short of CPU), the WAL would keep growing while
+// they run: past this size they stop, and the copy that holds writes back takes all that is left.
+constexpr int kHoldPages = 2 * kCatchUpPages;
 
 }  // namespace
 
@@ -266,15 +269,18 @@ void Database::Checkpointer::run() {
   while (true) {
     wake_.wait(lock, [this] { return stopping_ || wal_pages_ >= kCheckpointPages; });
     if (stopping_) return;
-    const bool catch_up = wal_pages_ >= kCatchUpPages;
+    bool catch_up = wal_pages_ >= kCatchUpPages;
     wal_pages_ = 0;
     lock.unlock();
     // A failed or partial copy is retried at the next wake-up; the data is safe in the WAL meanwhile.
     int wal_frames = 0, copied = 0;
     sqlite3_wal_checkpoint_v2(connection_.native(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_frames, &copied);
+    catch_up = catch_up || wal_frames >= kCatchUpPages;  // it grew past the mark during this copy
     // Each unhindered pass leaves only what was written while it ran; the pass that holds writes back should
     // have little left to copy.
-    for (int pass = 0; catch_up && pass < kMaxCatchUpPasses && wal_frames - copied > kCatchUpRemainder; ++pass) {
+    for (int pass = 0; catch_up && pass < kMaxCatchUpPasses && wal_frames - copied > kCatchUpRemainder &&
+                       wal_frames < kHoldPages;
+         ++pass) {
       sqlite3_wal_checkpoint_v2(connection_.native(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_frames, &copied);
     }
     if (catch_up) {

@@ -199,8 +199,9 @@ TEST(Database, WalIsCopiedBackWhileWritesContinue) {
     if (i % 500 == 0) largest_wal = std::max(largest_wal, std::filesystem::file_size(path + "-wal"));
   }
   // About 100,000 pages of 1 KiB were written: without the copies the WAL would be over 100 MB by now. The
-  // checkpointer lets it reach 16,000 pages before it holds writes back for a final copy.
-  EXPECT_LT(largest_wal, 40u * 1024 * 1024);
+  // checkpointer lets it reach 16,000 pages before it holds writes back for a final copy, and stops copying beside
+  // the writer at 32,000 (~33 MB), however short of CPU it is.
+  EXPECT_LT(largest_wal, 60u * 1024 * 1024);
   EXPECT_GT(std::filesystem::file_size(path), 15u * 1024 * 1024);  // the copies reached the database file
   EXPECT_TRUE(store.find(kScope, "model", "r29999"));
 }
