@@ -57,23 +57,28 @@ void upsert(std::vector<StoredTag>& stored, const std::vector<Tag>& tags) {
   }
 }
 
-// A scope is stored as the id of its (account, region, type) row in `scopes`; the subquery runs once per
-// statement. The statements are whole strings made once: the statement cache looks them up by their text on
-// every use.
-const std::string kWhereName =
-    " WHERE scope = (SELECT id FROM scopes WHERE account = ? AND region = ? AND type = ?) AND name_key = ?";
+// A scope is stored as the id of its (account, region, type) row in `scopes`; this subquery, bound by
+// bind_scope, runs once per statement. The statements are whole strings made once: the statement cache looks
+// them up by their text on every use.
+const std::string kScopeId = "(SELECT id FROM scopes WHERE account = ? AND region = ? AND type = ?)";
+const std::string kWhereName = " WHERE scope = " + kScopeId + " AND name_key = ?";
 const std::string kSelectTags = "SELECT tags FROM resources" + kWhereName;
 const std::string kUpdateTags = "UPDATE resources SET tags = ?" + kWhereName;
 const std::string kSelectExists = "SELECT 1 FROM resources" + kWhereName;
 const std::string kSelectResource = "SELECT name, creation_ms, document FROM resources" + kWhereName;
 const std::string kDeleteResource = "DELETE FROM resources" + kWhereName;
+const std::string kInsertResource =
+    "INSERT INTO resources (scope, name_key, name, creation_ms, document, tags) " +
+    ("VALUES (" + kScopeId + ", ?, ?, ?, ?, ?)");
+
+// Binds kScopeId's three parameters, from `first`.
+Statement& bind_scope(Statement& statement, int first, const Scope& scope, std::string_view type) {
+  return statement.bind(first, scope.account).bind(first + 1, scope.region).bind(first + 2, type);
+}
 
 Statement& bind_name(Statement& statement, int first, const Scope& scope, std::string_view type,
                      std::string_view name) {
-  return statement.bind(first, scope.account)
-      .bind(first + 1, scope.region)
-      .bind(first + 2, type)
-      .bind(first + 3, lowercase(name));
+  return bind_scope(statement, first, scope, type).bind(first + 3, lowercase(name));
 }
 
 // The stored tags of a resource, read inside the caller's transaction; nullopt if there is no such resource.
@@ -106,18 +111,11 @@ InsertResult ResourceStore::insert(const Scope& scope, std::string_view type, co
     std::vector<StoredTag> stored;
     upsert(stored, tags);
     // Writes nothing once the scope has its row.
-    c.prepare("INSERT OR IGNORE INTO scopes (account, region, type) VALUES (?, ?, ?)")
-        .bind(1, scope.account)
-        .bind(2, scope.region)
-        .bind(3, type)
+    bind_scope(c.prepare("INSERT OR IGNORE INTO scopes (account, region, type) VALUES (?, ?, ?)"), 1, scope,
+               type)
         .step();
     try {
-      c.prepare(
-           "INSERT INTO resources (scope, name_key, name, creation_ms, document, tags) "
-           "VALUES ((SELECT id FROM scopes WHERE account = ? AND region = ? AND type = ?), ?, ?, ?, ?, ?)")
-          .bind(1, scope.account)
-          .bind(2, scope.region)
-          .bind(3, type)
+      bind_scope(c.prepare(kInsertResource), 1, scope, type)
           .bind(4, lowercase(resource.name))
           .bind(5, resource.name)
           .bind(6, resource.creation_ms)
@@ -207,9 +205,8 @@ std::vector<PageRow> ResourceStore::page(const Scope& scope, std::string_view ty
   const bool by_time = query.sort == SortKey::kCreationTime;
   const char* order = query.descending ? "DESC" : "ASC";
   const char* past = query.descending ? "<" : ">";
-  std::string sql =
-      "SELECT name, creation_ms, name_key FROM resources "
-      "WHERE scope = (SELECT id FROM scopes WHERE account = ?1 AND region = ?2 AND type = ?3)";
+  // kScopeId's parameters come first: 1 to 3.
+  std::string sql = "SELECT name, creation_ms, name_key FROM resources WHERE scope = " + kScopeId;
   if (query.created_at_or_after_ms) sql += " AND creation_ms >= ?4";
   if (query.created_before_ms) sql += " AND creation_ms < ?5";
   if (query.after) {
@@ -221,8 +218,7 @@ std::vector<PageRow> ResourceStore::page(const Scope& scope, std::string_view ty
   sql += " LIMIT ?8";
 
   return db_.read_one_statement([&](Connection& c) {
-    Statement& select = c.prepare(sql);
-    select.bind(1, scope.account).bind(2, scope.region).bind(3, type);
+    Statement& select = bind_scope(c.prepare(sql), 1, scope, type);
     if (query.created_at_or_after_ms) select.bind(4, *query.created_at_or_after_ms);
     if (query.created_before_ms) select.bind(5, *query.created_before_ms);
     if (query.after) select.bind(6, query.after->creation_ms).bind(7, query.after->name_key);
