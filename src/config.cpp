@@ -36,6 +36,8 @@ constexpr Option kOptions[] = {
     {"--threads", "SAGEBOX_THREADS", "N", "worker threads, 0..256 (0: one per core)", "0"},
     {"--max-connections", "SAGEBOX_MAX_CONNECTIONS", "N",
      "connections served at once, 1..100000; more get 503 and are closed", "1024"},
+    {"--transition-delay", "SAGEBOX_TRANSITION_DELAY", "SECONDS",
+     "how long an endpoint stays Creating, Updating or Deleting, 0..86400, decimals allowed", "0"},
     {"--log-level", "SAGEBOX_LOG_LEVEL", "LEVEL", "error, warn, info or debug", "info"},
     {"--auth", "SAGEBOX_AUTH", "MODE", "lenient (any signature) or strict (verify SigV4)", "lenient"},
     {"--credentials", "SAGEBOX_CREDENTIALS", "FILE",
@@ -65,6 +67,30 @@ unsigned long parse_number(std::string_view source, std::string_view value, unsi
     bad(source, value, "must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
   }
   return n;
+}
+
+// Decimal seconds ("0.5", "2", "1.25") to whole milliseconds, 0 to 86,400 s. Not strtod: its locale could read a
+// comma, and it accepts hex, infinity and exponents.
+std::chrono::milliseconds parse_seconds(std::string_view source, std::string_view value) {
+  const std::size_t dot = value.find('.');
+  const std::string_view whole = value.substr(0, dot);
+  const std::string_view fraction = dot == std::string_view::npos ? std::string_view{} : value.substr(dot + 1);
+  const auto digits = [](std::string_view text) {
+    return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  const char* why = "must be a number of seconds from 0 to 86400, such as 0.5";
+  if (whole.empty() || !digits(whole) || !digits(fraction) || (dot != std::string_view::npos && fraction.empty()) ||
+      whole.size() > 5) {
+    bad(source, value, why);
+  }
+  std::int64_t ms = std::stoll(std::string(whole)) * 1000;
+  std::int64_t scale = 100;
+  for (char c : fraction) {
+    ms += (c - '0') * scale;  // beyond milliseconds, digits count for nothing
+    scale /= 10;
+  }
+  if (ms > 86400 * 1000) bad(source, value, why);
+  return std::chrono::milliseconds(ms);
 }
 
 LogLevel parse_level(std::string_view source, std::string_view value) {
@@ -107,6 +133,8 @@ void apply(Config& config, std::string_view flag, std::string_view source, const
     config.threads = static_cast<unsigned>(parse_number(source, value, 0, 256));
   } else if (flag == "--max-connections") {
     config.max_connections = parse_number(source, value, 1, 100000);
+  } else if (flag == "--transition-delay") {
+    config.transition_delay = parse_seconds(source, value);
   } else if (flag == "--log-level") {
     config.log_level = parse_level(source, value);
   } else if (flag == "--auth") {

@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
   try {
     const schema::Schema& schema = schema::Schema::embedded();
     store::Database database(config.db_path);
-    sagemaker::Service service(database, schema);
+    sagemaker::Service service(database, schema, {config.transition_delay.count()});
     protocol::JsonProtocol api(service, schema, identity);
     http::Server server(config, routes(api, service, identity, config.admin_token));
     // An IPv6 literal needs brackets in a URL.

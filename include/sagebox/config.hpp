@@ -29,6 +29,10 @@ struct Config {
   std::string credentials_path;  // lines "ACCESS_KEY_ID SECRET_ACCESS_KEY ACCOUNT_ID"; required by strict mode
   std::string admin_token;       // when set in strict mode, the reset paths require it
 
+  // How long an endpoint stays Creating, Updating or Deleting. 0: every read after the call sees the end state,
+  // so SDK waiters (which sleep 30 s after a non-final answer) return on their first look.
+  std::chrono::milliseconds transition_delay{0};
+
   std::size_t body_limit = 1024 * 1024;
   // Open connections served at once; one more is answered 503 and closed (see http/server.hpp).
   std::size_t max_connections = 1024;

@@ -92,6 +92,8 @@ std::int64_t to_ms(const Json& seconds) {
 std::string encode_page_token(const std::string& secret, const TokenBinding& binding, const store::Cursor& cursor) {
   Json payload = {{"a", binding.account}, {"r", binding.region},       {"t", binding.type},
                   {"s", binding.sort},    {"c", cursor.creation_ms},   {"n", cursor.name_key}};
+  // Only in the status order: tokens of the other orders stay as earlier versions issued them.
+  if (!cursor.status.empty()) payload["st"] = cursor.status;
   const std::string text = payload.dump();
   return base64url_encode(text) + "." + base64url_encode(crypto::hmac_sha256(secret, text));
 }
@@ -115,7 +117,8 @@ std::optional<store::Cursor> decode_page_token(const std::string& secret, const 
     }
     // The time as encode_page_token writes it, an integer: a float's conversion is UB when out of range.
     if (!payload.at("c").is_number_integer()) return std::nullopt;
-    return store::Cursor{payload.at("c").get<std::int64_t>(), payload.at("n").get<std::string>()};
+    return store::Cursor{payload.at("c").get<std::int64_t>(), payload.at("n").get<std::string>(),
+                         payload.value("st", "")};
   } catch (const Json::exception&) {
     return std::nullopt;
   }
@@ -128,13 +131,22 @@ SerializedJson list_resources(const Context& context, const identity::Caller& ca
   const TokenBinding binding{caller.account, caller.region, std::string(kind.type), sort_by + ":" + sort_order};
 
   store::PageQuery query;
-  query.sort = sort_by == "Name" ? store::SortKey::kName : store::SortKey::kCreationTime;
+  query.sort = sort_by == "Name"     ? store::SortKey::kName
+               : sort_by == "Status" ? store::SortKey::kStatus
+                                     : store::SortKey::kCreationTime;
   query.descending = sort_order == "Descending";
   const std::size_t max_results = input.value("MaxResults", kDefaultMaxResults);
   // One row more than the page tells whether another page follows.
   query.limit = max_results + 1;
   if (input.contains("CreationTimeAfter")) query.created_at_or_after_ms = to_ms(input["CreationTimeAfter"]);
   if (input.contains("CreationTimeBefore")) query.created_before_ms = to_ms(input["CreationTimeBefore"]);
+  if (kind.lifecycle) {
+    query.lifecycle = true;
+    query.now_ms = context.clock();
+    if (input.contains("StatusEquals")) query.status_equals = input["StatusEquals"].get<std::string>();
+    if (input.contains("LastModifiedTimeAfter")) query.modified_at_or_after_ms = to_ms(input["LastModifiedTimeAfter"]);
+    if (input.contains("LastModifiedTimeBefore")) query.modified_before_ms = to_ms(input["LastModifiedTimeBefore"]);
+  }
   if (input.contains("NextToken")) {
     query.after = decode_page_token(context.token_secret, binding, input["NextToken"].get<std::string>());
     if (!query.after) throw invalid_token();
@@ -167,6 +179,14 @@ SerializedJson list_resources(const Context& context, const identity::Caller& ca
     append_member(out, "CreationTime");
     // The same printing of the number as every stored document's CreationTime.
     out += epoch_seconds(row.creation_ms).dump();
+    if (kind.lifecycle) {
+      out += ',';
+      append_member(out, "LastModifiedTime");
+      out += epoch_seconds(row.last_modified_ms).dump();
+      out += ',';
+      append_member(out, "EndpointStatus");
+      append_json_string(out, row.status);
+    }
     out += '}';
   }
   out += ']';
@@ -174,7 +194,8 @@ SerializedJson list_resources(const Context& context, const identity::Caller& ca
     const store::PageRow& last = rows.back();
     out += ',';
     append_member(out, "NextToken");
-    append_json_string(out, encode_page_token(context.token_secret, binding, {last.creation_ms, last.name_key}));
+    append_json_string(out, encode_page_token(context.token_secret, binding,
+                                              {last.creation_ms, last.name_key, last.status}));
   }
   out += '}';
   return output;

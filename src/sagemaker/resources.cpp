@@ -2,7 +2,6 @@
 
 #include "listing.hpp"
 
-#include <chrono>
 #include <utility>
 #include <vector>
 
@@ -16,11 +15,6 @@ std::string resource_arn(const identity::Caller& caller, std::string_view type, 
 }
 
 store::Scope scope_of(const identity::Caller& caller) { return {caller.account, caller.region}; }
-
-std::int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 Json epoch_seconds(std::int64_t ms) { return Json(static_cast<double>(ms) / 1000.0); }
 
@@ -39,12 +33,12 @@ std::string create_resource(const Context& context, const identity::Caller& call
     for (const Json& tag : *it) tags.emplace_back(tag.at("Key").get<std::string>(), tag.value("Value", ""));
     input.erase(it);
   }
-  const std::int64_t created = now_ms();
+  const std::int64_t created = context.clock();
   input[std::string(kind.arn_member)] = arn;
   input["CreationTime"] = epoch_seconds(created);
   // Describe's member order, whatever order the input came in.
   Json document = context.schema.project(kind.describe_output, input);
-  store::Resource resource{name, created, document.dump()};
+  store::Resource resource{name, created, document.dump(), std::nullopt};
   std::vector<store::Reference> references;
   for (const std::string& model : models) references.push_back({std::string(kModelKind.type), model});
   const store::InsertResult result = context.resources.insert(scope_of(caller), kind.type, resource, tags, references);

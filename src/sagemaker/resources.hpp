@@ -22,20 +22,21 @@ struct ResourceKind {
   std::string_view arn_member;       // "EndpointConfigArn"
   std::string_view describe_output;  // shape of the stored document: "DescribeEndpointConfigOutput"
   std::string_view summary_list;     // the List output's member: "EndpointConfigs"
+  bool lifecycle = false;            // a status that changes with time (endpoints): listed and filtered by it
 };
 
 inline constexpr ResourceKind kModelKind{"Model", "model", "model", "ModelName", "ModelArn", "DescribeModelOutput", "Models"};
 inline constexpr ResourceKind kEndpointConfigKind{"EndpointConfig", "endpoint-config", "endpoint configuration", "EndpointConfigName",
                                                   "EndpointConfigArn", "DescribeEndpointConfigOutput",
                                                   "EndpointConfigs"};
+inline constexpr ResourceKind kEndpointKind{"Endpoint",     "endpoint",           "endpoint", "EndpointName",
+                                            "EndpointArn",  "DescribeEndpointOutput", "Endpoints", true};
 
 // arn:aws:sagemaker:<region>:<account>:<type>/<name in lowercase>
 std::string resource_arn(const identity::Caller& caller, std::string_view type, std::string_view name);
 
 store::Scope scope_of(const identity::Caller& caller);
 
-// Milliseconds since the epoch, now.
-std::int64_t now_ms();
 
 // A CreationTime as AWS writes it: epoch seconds with a millisecond fraction.
 Json epoch_seconds(std::int64_t ms);

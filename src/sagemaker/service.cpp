@@ -2,10 +2,12 @@
 
 namespace sagebox::sagemaker {
 
-Service::Service(store::Database& database, const schema::Schema& schema)
-    : resources_(database), context_{resources_, schema, database.secret()} {
+Service::Service(store::Database& database, const schema::Schema& schema, ServiceOptions options)
+    : resources_(database, options.clock),
+      context_{resources_, schema, database.secret(), options.clock, options.transition_delay_ms} {
   add_model_operations(operations_, context_);
   add_endpoint_config_operations(operations_, context_);
+  add_endpoint_operations(operations_, context_);
   add_tag_operations(operations_, context_);
 }
 

@@ -19,7 +19,7 @@ struct ArnTarget {
 };
 
 std::optional<ArnTarget> parse_arn(const identity::Caller& caller, const std::string& arn) {
-  static const std::array<const ResourceKind*, 2> kinds{&kModelKind, &kEndpointConfigKind};
+  static const std::array<const ResourceKind*, 3> kinds{&kModelKind, &kEndpointConfigKind, &kEndpointKind};
   // The ARN is matched case-insensitively, and only within the caller's own account and region.
   const std::string lowered = store::lowercase(arn);
   for (const ResourceKind* kind : kinds) {
@@ -86,7 +86,7 @@ Json list_tags(const Context& context, const identity::Caller& caller, const Jso
   Json tags = Json::array();
   for (const store::TagRow& row : *rows) tags.push_back({{"Key", row.key}, {"Value", row.value}});
   Json output{{"Tags", std::move(tags)}};
-  if (more) output["NextToken"] = encode_page_token(context.token_secret, binding, {rows->back().position, ""});
+  if (more) output["NextToken"] = encode_page_token(context.token_secret, binding, {rows->back().position, "", ""});
   return output;
 }
 

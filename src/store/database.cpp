@@ -108,6 +108,17 @@ constexpr const char* kMigrations[] = {
     CREATE UNIQUE INDEX resources_by_name ON resources (scope, name_key);
     CREATE INDEX resources_by_creation ON resources (scope, creation_ms, name_key, name);
     )sql",
+    // Endpoints have a lifecycle: a status for a while (phase_status, from phase_start_ms to phase_end_ms), then
+    // another (settled_status); a deleted one is gone from gone_at_ms on. Columns, so that listings can filter
+    // and sort on the status at the time of the request. NULL for resources without a lifecycle; adding
+    // columns with no default rewrites nothing.
+    R"sql(
+    ALTER TABLE resources ADD COLUMN phase_status TEXT;
+    ALTER TABLE resources ADD COLUMN phase_start_ms INTEGER;
+    ALTER TABLE resources ADD COLUMN phase_end_ms INTEGER;
+    ALTER TABLE resources ADD COLUMN settled_status TEXT;
+    ALTER TABLE resources ADD COLUMN gone_at_ms INTEGER;
+    )sql",
 };
 
 
@@ -232,6 +243,10 @@ constexpr int kMaxCatchUpPasses = 8;
 // When writes outrun even the unhindered copies (the checkpointer short of CPU), the WAL would keep growing while
 // they run: past this size they stop, and the copy that holds writes back takes all that is left.
 constexpr int kHoldPages = 2 * kCatchUpPages;
+// And when the checkpointer gets no CPU at all for a while (a machine running more than it has cores for), the
+// writer copies the WAL back itself past this size, once per kCheckpointPages: the WAL stays bounded whatever the
+// checkpointer's share of the machine.
+constexpr int kWriterCopiesPages = kHoldPages + kCatchUpPages;
 
 }  // namespace
 
@@ -330,7 +345,11 @@ Database::Database(const std::string& path) : file_backed_(!path.empty()) {
     // Replaces SQLite's own checkpoint after commits, which would make that request wait for it.
     sqlite3_wal_hook(
         writer_->native(),
-        [](void* checkpointer, sqlite3*, const char*, int pages) {
+        [](void* checkpointer, sqlite3* db, const char*, int pages) {
+          if (pages >= kWriterCopiesPages && pages % kCheckpointPages < 16) {
+            // Busy (the checkpointer is copying) and partial copies are fine: this is the last resort.
+            sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+          }
           static_cast<Checkpointer*>(checkpointer)->wal_holds(pages);
           return SQLITE_OK;
         },

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 
 #include "sagebox/json.hpp"
 
@@ -11,6 +12,11 @@ std::string lowercase(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
+}
+
+std::int64_t system_clock_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
 bool ResourceStore::insert(const Scope& scope, std::string_view type, const Resource& resource,
@@ -61,30 +67,54 @@ void upsert(std::vector<StoredTag>& stored, const std::vector<Tag>& tags) {
 // bind_scope, runs once per statement. The statements are whole strings made once: the statement cache looks
 // them up by their text on every use.
 const std::string kScopeId = "(SELECT id FROM scopes WHERE account = ? AND region = ? AND type = ?)";
-const std::string kWhereName = " WHERE scope = " + kScopeId + " AND name_key = ?";
+// A gone resource (a deleted endpoint whose Deleting has passed) is as good as absent; its row goes at the next
+// insert of its name.
+const std::string kNotGone = "(gone_at_ms IS NULL OR gone_at_ms > ?)";
+const std::string kWhereName = " WHERE scope = " + kScopeId + " AND name_key = ? AND " + kNotGone;
 const std::string kSelectTags = "SELECT tags FROM resources" + kWhereName;
 const std::string kUpdateTags = "UPDATE resources SET tags = ?" + kWhereName;
 const std::string kSelectExists = "SELECT 1 FROM resources" + kWhereName;
 const std::string kSelectResource = "SELECT name, creation_ms, document FROM resources" + kWhereName;
 const std::string kDeleteResource = "DELETE FROM resources" + kWhereName;
+const std::string kDeleteGone =
+    "DELETE FROM resources WHERE scope = " + kScopeId + " AND name_key = ? AND gone_at_ms <= ?";
 const std::string kInsertResource =
-    "INSERT INTO resources (scope, name_key, name, creation_ms, document, tags) " +
-    ("VALUES (" + kScopeId + ", ?, ?, ?, ?, ?)");
+    "INSERT INTO resources (scope, name_key, name, creation_ms, document, tags, phase_status, phase_start_ms, "
+    "phase_end_ms, settled_status, gone_at_ms) " +
+    ("VALUES (" + kScopeId + ", ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+const std::string kReplaceResource =
+    "UPDATE resources SET document = ?, phase_status = ?, phase_start_ms = ?, phase_end_ms = ?, settled_status = ?, "
+    "gone_at_ms = ?" + kWhereName;
 
 // Binds kScopeId's three parameters, from `first`.
 Statement& bind_scope(Statement& statement, int first, const Scope& scope, std::string_view type) {
   return statement.bind(first, scope.account).bind(first + 1, scope.region).bind(first + 2, type);
 }
 
+// Binds kWhereName's five parameters, from `first`.
 Statement& bind_name(Statement& statement, int first, const Scope& scope, std::string_view type,
-                     std::string_view name) {
-  return bind_scope(statement, first, scope, type).bind(first + 3, lowercase(name));
+                     std::string_view name, std::int64_t now_ms) {
+  return bind_scope(statement, first, scope, type).bind(first + 3, lowercase(name)).bind(first + 4, now_ms);
+}
+
+// Binds a lifecycle's five columns, from `first`; NULLs for a resource without one.
+Statement& bind_lifecycle(Statement& statement, int first, const std::optional<Lifecycle>& lifecycle) {
+  if (!lifecycle) {
+    for (int i = 0; i < 5; ++i) statement.bind_null(first + i);
+    return statement;
+  }
+  statement.bind(first, lifecycle->phase_status)
+      .bind(first + 1, lifecycle->phase_start_ms)
+      .bind(first + 2, lifecycle->phase_end_ms)
+      .bind(first + 3, lifecycle->settled_status);
+  if (lifecycle->gone_at_ms) return statement.bind(first + 4, *lifecycle->gone_at_ms);
+  return statement.bind_null(first + 4);
 }
 
 // The stored tags of a resource, read inside the caller's transaction; nullopt if there is no such resource.
 std::optional<std::vector<StoredTag>> stored_tags(Connection& c, const Scope& scope, std::string_view type,
-                                                  std::string_view name) {
-  Statement& select = bind_name(c.prepare(kSelectTags), 1, scope, type, name);
+                                                  std::string_view name, std::int64_t now_ms) {
+  Statement& select = bind_name(c.prepare(kSelectTags), 1, scope, type, name, now_ms);
   if (!select.step()) return std::nullopt;
   std::string text = select.text(0);
   select.reset();
@@ -92,18 +122,19 @@ std::optional<std::vector<StoredTag>> stored_tags(Connection& c, const Scope& sc
 }
 
 void write_tags(Connection& c, const Scope& scope, std::string_view type, std::string_view name,
-                const std::vector<StoredTag>& tags) {
-  bind_name(c.prepare(kUpdateTags).bind(1, encode_tags(tags)), 2, scope, type, name).step();
+                const std::vector<StoredTag>& tags, std::int64_t now_ms) {
+  bind_name(c.prepare(kUpdateTags).bind(1, encode_tags(tags)), 2, scope, type, name, now_ms).step();
 }
 
 }  // namespace
 
 InsertResult ResourceStore::insert(const Scope& scope, std::string_view type, const Resource& resource,
                                    const std::vector<Tag>& tags, const std::vector<Reference>& references) {
+  const std::int64_t now = clock_();
   return db_.write([&](Connection& c) -> InsertResult {
     for (std::size_t i = 0; i < references.size(); ++i) {
       Statement& exists =
-          bind_name(c.prepare(kSelectExists), 1, scope, references[i].type, references[i].name);
+          bind_name(c.prepare(kSelectExists), 1, scope, references[i].type, references[i].name, now);
       const bool found = exists.step();
       exists.reset();
       if (!found) return {InsertResult::kMissingReference, i};
@@ -114,14 +145,15 @@ InsertResult ResourceStore::insert(const Scope& scope, std::string_view type, co
     bind_scope(c.prepare("INSERT OR IGNORE INTO scopes (account, region, type) VALUES (?, ?, ?)"), 1, scope,
                type)
         .step();
+    bind_name(c.prepare(kDeleteGone), 1, scope, type, resource.name, now).step();
     try {
-      bind_scope(c.prepare(kInsertResource), 1, scope, type)
-          .bind(4, lowercase(resource.name))
-          .bind(5, resource.name)
-          .bind(6, resource.creation_ms)
-          .bind(7, resource.document)
-          .bind(8, encode_tags(stored))
-          .step();
+      Statement& insert = bind_scope(c.prepare(kInsertResource), 1, scope, type)
+                              .bind(4, lowercase(resource.name))
+                              .bind(5, resource.name)
+                              .bind(6, resource.creation_ms)
+                              .bind(7, resource.document)
+                              .bind(8, encode_tags(stored));
+      bind_lifecycle(insert, 9, resource.lifecycle).step();
     } catch (const ConstraintViolation&) {
       return {InsertResult::kNameTaken};
     }
@@ -131,26 +163,49 @@ InsertResult ResourceStore::insert(const Scope& scope, std::string_view type, co
 
 std::optional<Resource> ResourceStore::find(const Scope& scope, std::string_view type,
                                             std::string_view name) {
+  const std::int64_t now = clock_();
   return db_.read_one_statement([&](Connection& c) -> std::optional<Resource> {
-    Statement& select = bind_name(c.prepare(kSelectResource), 1, scope, type, name);
+    Statement& select = bind_name(c.prepare(kSelectResource), 1, scope, type, name, now);
     if (!select.step()) return std::nullopt;
-    Resource found{select.text(0), select.integer(1), select.text(2)};
+    Resource found{select.text(0), select.integer(1), select.text(2), std::nullopt};
     select.reset();
     return found;
   });
 }
 
 bool ResourceStore::erase(const Scope& scope, std::string_view type, std::string_view name) {
+  const std::int64_t now = clock_();
   return db_.write([&](Connection& c) {
-    bind_name(c.prepare(kDeleteResource), 1, scope, type, name).step();
+    bind_name(c.prepare(kDeleteResource), 1, scope, type, name, now).step();
     return c.changes() > 0;
   });
 }
 
+bool ResourceStore::replace(const Scope& scope, std::string_view type, std::string_view name,
+                            const std::function<std::optional<Resource>(const Resource&)>& change) {
+  const std::int64_t now = clock_();
+  return db_.write([&](Connection& c) {
+    Statement& select = bind_name(c.prepare(kSelectResource), 1, scope, type, name, now);
+    if (!select.step()) return false;
+    Resource stored{select.text(0), select.integer(1), select.text(2), std::nullopt};
+    select.reset();
+    const std::optional<Resource> changed = change(stored);
+    if (!changed) {
+      bind_name(c.prepare(kDeleteResource), 1, scope, type, name, now).step();
+      return true;
+    }
+    Statement& update =
+        bind_lifecycle(c.prepare(kReplaceResource).bind(1, changed->document), 2, changed->lifecycle);
+    bind_name(update, 7, scope, type, name, now).step();
+    return true;
+  });
+}
+
 std::vector<Tag> ResourceStore::tags(const Scope& scope, std::string_view type, std::string_view name) {
+  const std::int64_t now = clock_();
   return db_.read_one_statement([&](Connection& c) {
     std::vector<Tag> found;
-    if (auto stored = stored_tags(c, scope, type, name)) {
+    if (auto stored = stored_tags(c, scope, type, name, now)) {
       for (StoredTag& tag : *stored) found.emplace_back(std::move(tag.key), std::move(tag.value));
     }
     return found;
@@ -159,25 +214,27 @@ std::vector<Tag> ResourceStore::tags(const Scope& scope, std::string_view type, 
 
 TagWrite ResourceStore::add_tags(const Scope& scope, std::string_view type, std::string_view name,
                                  const std::vector<Tag>& tags, std::size_t limit) {
+  const std::int64_t now = clock_();
   return db_.write([&](Connection& c) {
-    auto stored = stored_tags(c, scope, type, name);
+    auto stored = stored_tags(c, scope, type, name, now);
     if (!stored) return TagWrite::kNoResource;
     upsert(*stored, tags);
     if (stored->size() > limit) return TagWrite::kOverLimit;  // nothing written
-    write_tags(c, scope, type, name, *stored);
+    write_tags(c, scope, type, name, *stored, now);
     return TagWrite::kDone;
   });
 }
 
 bool ResourceStore::delete_tags(const Scope& scope, std::string_view type, std::string_view name,
                                 const std::vector<std::string>& keys) {
+  const std::int64_t now = clock_();
   return db_.write([&](Connection& c) {
-    auto stored = stored_tags(c, scope, type, name);
+    auto stored = stored_tags(c, scope, type, name, now);
     if (!stored) return false;
     std::erase_if(*stored, [&](const StoredTag& tag) {
       return std::find(keys.begin(), keys.end(), tag.key) != keys.end();
     });
-    write_tags(c, scope, type, name, *stored);
+    write_tags(c, scope, type, name, *stored, now);
     return true;
   });
 }
@@ -186,8 +243,9 @@ std::optional<std::vector<TagRow>> ResourceStore::tag_page(const Scope& scope, s
                                                            std::string_view name,
                                                            std::optional<std::int64_t> after,
                                                            std::size_t limit) {
+  const std::int64_t now = clock_();
   return db_.read_one_statement([&](Connection& c) -> std::optional<std::vector<TagRow>> {
-    auto stored = stored_tags(c, scope, type, name);
+    auto stored = stored_tags(c, scope, type, name, now);
     if (!stored) return std::nullopt;
     std::vector<TagRow> rows;
     for (StoredTag& tag : *stored) {
@@ -201,31 +259,59 @@ std::optional<std::vector<TagRow>> ResourceStore::tag_page(const Scope& scope, s
 
 std::vector<PageRow> ResourceStore::page(const Scope& scope, std::string_view type, const PageQuery& query) {
   // The ORDER BY matches an index (resources_by_name, resources_by_creation), so a page costs a range scan of
-  // its own rows, whatever the table holds; by time, the index alone answers.
-  const bool by_time = query.sort == SortKey::kCreationTime;
+  // its own rows, whatever the table holds; by time, the index alone answers. Resources with a lifecycle also
+  // read their rows, for the status at ?9.
   const char* order = query.descending ? "DESC" : "ASC";
   const char* past = query.descending ? "<" : ">";
-  // kScopeId's parameters come first: 1 to 3.
-  std::string sql = "SELECT name, creation_ms, name_key FROM resources WHERE scope = " + kScopeId;
+  const std::string status = "(CASE WHEN ?9 < phase_end_ms THEN phase_status ELSE settled_status END)";
+  const std::string modified = "(CASE WHEN ?9 < phase_end_ms THEN phase_start_ms ELSE phase_end_ms END)";
+  // The scope's parameters are 1 to 3, numbered: an anonymous "?" after "?9" in the select list would be 10.
+  std::string sql = "SELECT name, creation_ms, name_key";
+  if (query.lifecycle) sql += ", " + status + ", " + modified;
+  sql += " FROM resources WHERE scope = (SELECT id FROM scopes WHERE account = ?1 AND region = ?2 AND type = ?3)";
+  if (query.lifecycle) sql += " AND (gone_at_ms IS NULL OR gone_at_ms > ?9)";
   if (query.created_at_or_after_ms) sql += " AND creation_ms >= ?4";
   if (query.created_before_ms) sql += " AND creation_ms < ?5";
-  if (query.after) {
-    sql += by_time ? std::string(" AND (creation_ms, name_key) ") + past + " (?6, ?7)"
-                   : std::string(" AND name_key ") + past + " ?7";
+  if (query.status_equals) sql += " AND " + status + " = ?10";
+  if (query.modified_at_or_after_ms) sql += " AND " + modified + " >= ?11";
+  if (query.modified_before_ms) sql += " AND " + modified + " < ?12";
+  switch (query.sort) {
+    case SortKey::kCreationTime:
+      if (query.after) sql += std::string(" AND (creation_ms, name_key) ") + past + " (?6, ?7)";
+      sql += std::string(" ORDER BY creation_ms ") + order + ", name_key " + order;
+      break;
+    case SortKey::kName:
+      if (query.after) sql += std::string(" AND name_key ") + past + " ?7";
+      sql += std::string(" ORDER BY name_key ") + order;
+      break;
+    case SortKey::kStatus:
+      if (query.after) sql += " AND (" + status + ", name_key) " + past + " (?13, ?7)";
+      sql += " ORDER BY " + status + " " + order + ", name_key " + order;
+      break;
   }
-  sql += by_time ? std::string(" ORDER BY creation_ms ") + order + ", name_key " + order
-                 : std::string(" ORDER BY name_key ") + order;
   sql += " LIMIT ?8";
 
   return db_.read_one_statement([&](Connection& c) {
     Statement& select = bind_scope(c.prepare(sql), 1, scope, type);
     if (query.created_at_or_after_ms) select.bind(4, *query.created_at_or_after_ms);
     if (query.created_before_ms) select.bind(5, *query.created_before_ms);
-    if (query.after) select.bind(6, query.after->creation_ms).bind(7, query.after->name_key);
+    if (query.after) {
+      select.bind(6, query.after->creation_ms).bind(7, query.after->name_key);
+      if (query.sort == SortKey::kStatus) select.bind(13, query.after->status);
+    }
     select.bind(8, static_cast<std::int64_t>(query.limit));
+    if (query.lifecycle) select.bind(9, query.now_ms);
+    if (query.status_equals) select.bind(10, *query.status_equals);
+    if (query.modified_at_or_after_ms) select.bind(11, *query.modified_at_or_after_ms);
+    if (query.modified_before_ms) select.bind(12, *query.modified_before_ms);
     std::vector<PageRow> rows;
     while (select.step()) {
-      rows.push_back({select.text(0), select.integer(1), select.text(2)});
+      PageRow row{select.text(0), select.integer(1), select.text(2), "", 0};
+      if (query.lifecycle) {
+        row.status = select.text(3);
+        row.last_modified_ms = select.integer(4);
+      }
+      rows.push_back(std::move(row));
     }
     return rows;
   });

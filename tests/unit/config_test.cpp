@@ -163,6 +163,8 @@ TEST(Config, UsageListsEveryFlagWithEnvAndDefault) {
                              "--max-connections",
                              "SAGEBOX_MAX_CONNECTIONS",
                              "1024",
+                             "--transition-delay",
+                             "SAGEBOX_TRANSITION_DELAY",
                              "--help",
                              "--version"}) {
     EXPECT_NE(usage.find(needle), std::string::npos) << needle;
@@ -214,6 +216,27 @@ TEST(Config, MaxConnections) {
   expect_error({}, {{"SAGEBOX_MAX_CONNECTIONS", "0"}}, "SAGEBOX_MAX_CONNECTIONS");
   // The other numeric flags keep their 0..max range and message.
   expect_error({"--threads", "257"}, {}, "must be an integer from 0 to 256");
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Config, TransitionDelay) {
+  using std::chrono::milliseconds;
+  EXPECT_EQ(parse_ok({}).transition_delay, milliseconds(0));
+  EXPECT_EQ(parse_ok({"--transition-delay", "0.5"}).transition_delay, milliseconds(500));
+  EXPECT_EQ(parse_ok({"--transition-delay=2"}).transition_delay, milliseconds(2000));
+  EXPECT_EQ(parse_ok({"--transition-delay", "1.25"}).transition_delay, milliseconds(1250));
+  EXPECT_EQ(parse_ok({"--transition-delay", "0.0019"}).transition_delay, milliseconds(1));
+  EXPECT_EQ(parse_ok({"--transition-delay", "86400"}).transition_delay, milliseconds(86400000));
+  EXPECT_EQ(parse_ok({}, {{"SAGEBOX_TRANSITION_DELAY", "0.25"}}).transition_delay, milliseconds(250));
+  EXPECT_EQ(parse_ok({"--transition-delay", "3"}, {{"SAGEBOX_TRANSITION_DELAY", "0.25"}}).transition_delay,
+            milliseconds(3000));
+  for (const char* bad : {"-1", "1e3", "0x10", ".5", "5.", "1,5", "86400.001", "100000", "inf", "", "1.2.3"}) {
+    expect_error({"--transition-delay", bad}, {}, "must be a number of seconds from 0 to 86400, such as 0.5");
+  }
+  expect_error({}, {{"SAGEBOX_TRANSITION_DELAY", "soon"}}, "SAGEBOX_TRANSITION_DELAY");
 }
 
 }  // namespace

@@ -39,12 +39,14 @@ Json variant(const std::string& model) {
 
 TEST_F(ServiceTest, ServesTheOperationsOfThisStage) {
   for (const char* name : {"CreateModel", "DescribeModel", "DeleteModel", "ListModels", "CreateEndpointConfig",
-                           "DescribeEndpointConfig", "DeleteEndpointConfig", "ListEndpointConfigs"}) {
+                           "DescribeEndpointConfig", "DeleteEndpointConfig", "ListEndpointConfigs", "CreateEndpoint",
+                           "DescribeEndpoint", "UpdateEndpoint", "UpdateEndpointWeightsAndCapacities",
+                           "DeleteEndpoint", "ListEndpoints", "AddTags", "DeleteTags", "ListTags"}) {
     const Operation* op = service_.find(name);
     ASSERT_NE(op, nullptr) << name;
     EXPECT_TRUE(schema::Schema::embedded().has_shape(op->input_shape)) << name;
   }
-  EXPECT_EQ(service_.find("CreateEndpoint"), nullptr);
+  EXPECT_EQ(service_.find("InvokeEndpoint"), nullptr);
 }
 
 TEST_F(ServiceTest, CreateEchoesInDescribeOrderWithDefaultWeight) {
@@ -115,7 +117,7 @@ TEST_F(ServiceTest, ResetForgetsEverything) {
 TEST(PageTokens, RoundTripAndRejectEverythingElse) {
   const std::string secret = "s3cr3t";
   const TokenBinding binding{"123456789012", "us-east-1", "model", "Name:Ascending"};
-  const std::string token = encode_page_token(secret, binding, {42, "abc"});
+  const std::string token = encode_page_token(secret, binding, {42, "abc", ""});
   auto cursor = decode_page_token(secret, binding, token);
   ASSERT_TRUE(cursor);
   EXPECT_EQ(cursor->creation_ms, 42);

@@ -521,7 +521,7 @@ TEST(SchemaRobustness, MalformedDocumentIsRejectedAtConstruction) {
 
 TEST(SchemaOperations, EveryServedOperationHasItsShapes) {
   const auto& operations = schema().operations();
-  EXPECT_EQ(operations.size(), 16u);
+  EXPECT_EQ(operations.size(), 17u);
   EXPECT_EQ(operations.at("CreateEndpointConfig").input, "CreateEndpointConfigInput");
   EXPECT_EQ(operations.at("DeleteModel").output, "");
   for (const auto& [name, io] : operations) {

@@ -16,7 +16,7 @@ namespace {
 const Scope kScope{"123456789012", "us-east-1"};
 
 Resource resource(std::string name, std::int64_t created) {
-  return {name, created, "{}"};
+  return {name, created, "{}", std::nullopt};
 }
 
 std::vector<std::string> names(const std::vector<PageRow>& rows) {
@@ -69,13 +69,13 @@ TEST(ResourceStore, PagesInEitherOrderWithCursors) {
   EXPECT_EQ(names(store.page(kScope, "model", query)), (std::vector<std::string>{"c", "b", "d", "a"}));
   query.limit = 2;
   auto first = store.page(kScope, "model", query);
-  query.after = Cursor{first.back().creation_ms, first.back().name_key};
+  query.after = Cursor{first.back().creation_ms, first.back().name_key, ""};
   EXPECT_EQ(names(store.page(kScope, "model", query)), (std::vector<std::string>{"d", "a"}));
 
   PageQuery by_name;
   by_name.sort = SortKey::kName;
   by_name.descending = false;
-  by_name.after = Cursor{0, "b"};
+  by_name.after = Cursor{0, "b", ""};
   EXPECT_EQ(names(store.page(kScope, "model", by_name)), (std::vector<std::string>{"c", "d"}));
 
   PageQuery window;
@@ -124,7 +124,7 @@ TEST(Database, FileSurvivesReopenWithItsSecretAndSchemaVersion) {
               s.step();
               return s.integer(0);
             }),
-            4);
+            5);
 }
 
 // A file written by the first release (schema 1: documents keyed by name) opens with its resources, tags and
@@ -300,6 +300,102 @@ TEST(Database, TransactionsLargerThanTheCacheCommitOrRollBackWhole) {
   EXPECT_EQ(count("kept-"), 6000);
   EXPECT_TRUE(store.insert(kScope, "model", resource("after", 1), {}));
   EXPECT_TRUE(store.find(kScope, "model", "after"));
+}
+
+}  // namespace
+}  // namespace sagebox::store
+
+namespace sagebox::store {
+namespace {
+
+// Resources with a lifecycle: listed with their status and last change at the query's time, filtered and
+// sorted by them; gone ones are invisible to every lookup and free their name.
+class LifecycleStore : public ::testing::Test {
+ protected:
+  LifecycleStore() : store(db, [this] { return now; }) {}
+
+  static Resource endpoint(std::string name, std::int64_t created, Lifecycle lifecycle) {
+    return {std::move(name), created, "{}", std::move(lifecycle)};
+  }
+  std::vector<PageRow> rows(PageQuery query) {
+    query.lifecycle = true;
+    query.now_ms = now;
+    return store.page(kScope, "endpoint", query);
+  }
+
+  Database db{""};
+  std::int64_t now = 1000;
+  ResourceStore store;
+};
+
+TEST_F(LifecycleStore, StatusAndLastModifiedFollowTheClock) {
+  ASSERT_TRUE(store.insert(kScope, "endpoint", endpoint("a", 1000, {"Creating", 1000, 1500, "InService", {}}), {}));
+  ASSERT_TRUE(store.insert(kScope, "endpoint", endpoint("b", 1001, {"Creating", 1001, 1001, "InService", {}}), {}));
+  now = 1001;
+  auto listed = rows({});
+  ASSERT_EQ(names(listed), (std::vector<std::string>{"b", "a"}));
+  EXPECT_EQ(listed[0].status, "InService");
+  EXPECT_EQ(listed[0].last_modified_ms, 1001);
+  EXPECT_EQ(listed[1].status, "Creating");
+  EXPECT_EQ(listed[1].last_modified_ms, 1000);
+  now = 1499;
+  EXPECT_EQ(rows({})[1].status, "Creating");
+  now = 1500;
+  listed = rows({});
+  EXPECT_EQ(listed[1].status, "InService");
+  EXPECT_EQ(listed[1].last_modified_ms, 1500);
+
+  PageQuery in_service;
+  in_service.status_equals = "InService";
+  now = 1200;
+  EXPECT_EQ(names(rows(in_service)), (std::vector<std::string>{"b"}));
+  PageQuery modified;
+  modified.modified_at_or_after_ms = 1001;
+  EXPECT_EQ(names(rows(modified)), (std::vector<std::string>{"b"}));
+  modified.modified_at_or_after_ms.reset();
+  modified.modified_before_ms = 1001;
+  EXPECT_EQ(names(rows(modified)), (std::vector<std::string>{"a"}));
+
+  PageQuery by_status;
+  by_status.sort = SortKey::kStatus;
+  by_status.descending = false;
+  by_status.limit = 1;
+  listed = rows(by_status);
+  ASSERT_EQ(names(listed), (std::vector<std::string>{"a"}));  // Creating < InService
+  by_status.after = Cursor{listed[0].creation_ms, listed[0].name_key, listed[0].status};
+  EXPECT_EQ(names(rows(by_status)), (std::vector<std::string>{"b"}));
+}
+
+TEST_F(LifecycleStore, GoneIsAbsentEverywhereAndFreesTheName) {
+  ASSERT_TRUE(store.insert(kScope, "endpoint", endpoint("e", 1000, {"Creating", 1000, 1000, "InService", {}}),
+                           {{"k", "v"}}));
+  ASSERT_TRUE(store.replace(kScope, "endpoint", "E", [](const Resource& r) -> std::optional<Resource> {
+    return Resource{r.name, r.creation_ms, "{\"deleting\":true}", Lifecycle{"Deleting", 1000, 2000, "", 2000}};
+  }));
+  now = 1999;
+  EXPECT_EQ(store.find(kScope, "endpoint", "e")->document, "{\"deleting\":true}");
+  EXPECT_EQ(rows({})[0].status, "Deleting");
+  EXPECT_EQ(store.tags(kScope, "endpoint", "e"), (std::vector<Tag>{{"k", "v"}}));
+  EXPECT_FALSE(store.insert(kScope, "endpoint", endpoint("e", 1999, {"Creating", 1999, 1999, "InService", {}}), {}));
+  now = 2000;
+  EXPECT_FALSE(store.find(kScope, "endpoint", "e"));
+  EXPECT_TRUE(rows({}).empty());
+  EXPECT_FALSE(store.tag_page(kScope, "endpoint", "e", std::nullopt, 10));
+  EXPECT_FALSE(store.erase(kScope, "endpoint", "e"));
+  EXPECT_FALSE(store.replace(kScope, "endpoint", "e", [](const Resource& r) { return std::optional<Resource>(r); }));
+  ASSERT_TRUE(store.insert(kScope, "endpoint", endpoint("e", 2000, {"Creating", 2000, 2000, "InService", {}}), {}));
+  EXPECT_EQ(store.find(kScope, "endpoint", "e")->creation_ms, 2000);
+  EXPECT_TRUE(store.tags(kScope, "endpoint", "e").empty());  // the old endpoint's tags went with it
+}
+
+TEST_F(LifecycleStore, ReplaceRollsBackWhenTheChangeThrowsAndDeletesOnNullopt) {
+  ASSERT_TRUE(store.insert(kScope, "endpoint", endpoint("e", 1000, {"Creating", 1000, 1000, "InService", {}}), {}));
+  EXPECT_THROW(store.replace(kScope, "endpoint", "e",
+                             [](const Resource&) -> std::optional<Resource> { throw std::runtime_error("no"); }),
+               std::runtime_error);
+  EXPECT_EQ(store.find(kScope, "endpoint", "e")->document, "{}");
+  EXPECT_TRUE(store.replace(kScope, "endpoint", "e", [](const Resource&) { return std::optional<Resource>(); }));
+  EXPECT_FALSE(store.find(kScope, "endpoint", "e"));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Service: the SageMaker operations sagebox serves, as a table from operation name to input shape and handler.
 // Handlers receive input already validated against its shape (schema/) and return the output document; they
-// never see HTTP. A stored document goes back out in the serialized form it was stored in. Each resource's operations live in their own file (endpoint_configs.cpp, models.cpp).
+// never see HTTP. A stored document goes back out in the serialized form it was stored in. Each resource's operations live in their own file (endpoint_configs.cpp, endpoints.cpp,
+// models.cpp, tags.cpp).
 #pragma once
 
 #include <functional>
@@ -34,12 +35,19 @@ struct Context {
   store::ResourceStore& resources;
   const schema::Schema& schema;
   const std::string& token_secret;  // signs pagination tokens
+  store::Clock clock;               // now, in milliseconds since the epoch
+  std::int64_t transition_delay_ms;  // how long Creating, Updating and Deleting last
+};
+
+struct ServiceOptions {
+  std::int64_t transition_delay_ms = 0;
+  store::Clock clock = store::system_clock_ms;  // tests set the time
 };
 
 class Service {
  public:
   // REQUIRES: `database` and `schema` outlive the service.
-  Service(store::Database& database, const schema::Schema& schema);
+  Service(store::Database& database, const schema::Schema& schema, ServiceOptions options = {});
   // Handlers hold references into the service.
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
@@ -58,6 +66,7 @@ class Service {
 
 // Registration of each resource's operations (one function per resource file).
 void add_endpoint_config_operations(OperationTable& table, const Context& context);
+void add_endpoint_operations(OperationTable& table, const Context& context);
 void add_model_operations(OperationTable& table, const Context& context);
 void add_tag_operations(OperationTable& table, const Context& context);
 

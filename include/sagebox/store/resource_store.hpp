@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,20 +20,34 @@ struct Scope {
   std::string region;
 };
 
+// The status of a resource with a lifecycle (an endpoint), as columns that listings filter and sort on: from
+// phase_start_ms it is phase_status; from phase_end_ms on, settled_status. A deleted resource is gone from
+// gone_at_ms on: no lookup, listing or insert sees it after that.
+struct Lifecycle {
+  std::string phase_status;
+  std::int64_t phase_start_ms = 0;
+  std::int64_t phase_end_ms = 0;
+  std::string settled_status;
+  std::optional<std::int64_t> gone_at_ms;
+};
+
 struct Resource {
   std::string name;  // as created, original case
   std::int64_t creation_ms = 0;
-  std::string document;  // serialized JSON as Describe returns it
+  std::string document;  // serialized JSON (as Describe returns it, for resources without a lifecycle)
+  std::optional<Lifecycle> lifecycle;  // written by insert and replace; not read back (the document has it)
 };
 
 using Tag = std::pair<std::string, std::string>;
 
-enum class SortKey { kCreationTime, kName };
+// kStatus: by the status at the time of the query, then by name; only for resources with a lifecycle.
+enum class SortKey { kCreationTime, kName, kStatus };
 
 // Where the previous page stopped: the sort position of its last row.
 struct Cursor {
   std::int64_t creation_ms = 0;
   std::string name_key;  // lowercased name
+  std::string status;    // SortKey::kStatus only
 };
 
 struct PageQuery {
@@ -42,12 +57,21 @@ struct PageQuery {
   std::optional<std::int64_t> created_before_ms;
   std::optional<Cursor> after;
   std::size_t limit = 10;
+  // Resources with a lifecycle: rows carry their status and last change at `now_ms`, may be filtered on them,
+  // and gone ones are left out.
+  bool lifecycle = false;
+  std::int64_t now_ms = 0;
+  std::optional<std::string> status_equals;
+  std::optional<std::int64_t> modified_at_or_after_ms;
+  std::optional<std::int64_t> modified_before_ms;
 };
 
 struct PageRow {
   std::string name;
   std::int64_t creation_ms;
   std::string name_key;
+  std::string status;                // PageQuery::lifecycle only
+  std::int64_t last_modified_ms = 0;  // PageQuery::lifecycle only
 };
 
 enum class TagWrite { kDone, kNoResource, kOverLimit };
@@ -69,12 +93,16 @@ struct TagRow {
   std::string value;
 };
 
+// Milliseconds since the epoch, now: what "gone" is measured against.
+using Clock = std::function<std::int64_t()>;
+std::int64_t system_clock_ms();
+
 class ResourceStore {
  public:
-  explicit ResourceStore(Database& db) : db_(db) {}
+  explicit ResourceStore(Database& db, Clock clock = system_clock_ms) : db_(db), clock_(std::move(clock)) {}
 
   // Stores a new resource with its tags in one transaction; false (and nothing written) if the name is taken
-  // case-insensitively in that scope and type.
+  // case-insensitively in that scope and type. A gone resource's name is free (its row is removed first).
   bool insert(const Scope& scope, std::string_view type, const Resource& resource, const std::vector<Tag>& tags);
 
   // The same, in one transaction with the check that every reference exists (checked first, in order): the check
@@ -86,6 +114,12 @@ class ResourceStore {
 
   // Deletes the resource and its tags; false if there was none.
   bool erase(const Scope& scope, std::string_view type, std::string_view name);
+
+  // Read-modify-write of one resource in one transaction: `change` receives the stored resource and returns
+  // what to store instead (document and lifecycle; the name, creation time and tags stay), or nullopt to delete
+  // it. False, and `change` not called, if there is no such resource. When `change` throws, nothing is written.
+  bool replace(const Scope& scope, std::string_view type, std::string_view name,
+               const std::function<std::optional<Resource>(const Resource&)>& change);
 
   // The tags of a resource, in the order they were first set; none if there is no such resource.
   std::vector<Tag> tags(const Scope& scope, std::string_view type, std::string_view name);
@@ -104,7 +138,8 @@ class ResourceStore {
   std::optional<std::vector<TagRow>> tag_page(const Scope& scope, std::string_view type, std::string_view name,
                                               std::optional<std::int64_t> after, std::size_t limit);
 
-  // Up to query.limit rows in sort order after query.after. Served by an index of (scope, type, sort key).
+  // Up to query.limit rows in sort order after query.after. Served by an index of (scope, type, sort key), except
+  // the status order, which is computed.
   std::vector<PageRow> page(const Scope& scope, std::string_view type, const PageQuery& query);
 
   // Every resource of every account and region, and their tags.
@@ -112,6 +147,7 @@ class ResourceStore {
 
  private:
   Database& db_;
+  Clock clock_;
 };
 
 // Lowercased (ASCII) copy: names and ARNs are matched case-insensitively.
