@@ -1,4 +1,6 @@
-# Writes OUTPUT, a C++ source that holds the text of INPUT as sagebox::schema::embedded_schema_text().
+# Writes OUTPUT, a C++ source that holds the text of INPUT (a file of schemas/) as
+# std::string_view sagebox::schema::FUNCTION().
+get_filename_component(INPUT_NAME ${INPUT} NAME)
 file(READ ${INPUT} SCHEMA_TEXT)
 string(LENGTH "${SCHEMA_TEXT}" SCHEMA_LENGTH)
 # A raw string literal keeps the JSON byte for byte; it is cut in pieces because compilers cap one literal's size.
@@ -10,4 +12,4 @@ while(OFFSET LESS SCHEMA_LENGTH)
   string(APPEND PIECES "    R\"sagebox_schema(${CHUNK})sagebox_schema\"\n")
   math(EXPR OFFSET "${OFFSET} + ${PIECE}")
 endwhile()
-file(WRITE ${OUTPUT} "// Generated from schemas/sagemaker.json by cmake/embed_schema.cmake. Do not edit.\n#include <string_view>\n\nnamespace sagebox::schema {\n\nstd::string_view embedded_schema_text() {\n  static constexpr char text[] =\n${PIECES}    ;\n  return {text, sizeof(text) - 1};\n}\n\n}  // namespace sagebox::schema\n")
+file(WRITE ${OUTPUT} "// Generated from schemas/${INPUT_NAME} by cmake/embed_schema.cmake. Do not edit.\n#include <string_view>\n\nnamespace sagebox::schema {\n\nstd::string_view ${FUNCTION}() {\n  static constexpr char text[] =\n${PIECES}    ;\n  return {text, sizeof(text) - 1};\n}\n\n}  // namespace sagebox::schema\n")

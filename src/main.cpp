@@ -13,6 +13,7 @@
 #include "sagebox/log.hpp"
 #include "sagebox/protocol/json_protocol.hpp"
 #include "sagebox/sagemaker/service.hpp"
+#include "sagebox/schema/partitions.hpp"
 #include "sagebox/schema/schema.hpp"
 #include "sagebox/store/database.hpp"
 
@@ -72,6 +73,8 @@ int main(int argc, char** argv) {
   }
   try {
     const schema::Schema& schema = schema::Schema::embedded();
+    // Loads the partition table before the first request, as the schema is; a broken table stops startup.
+    schema::partition_of(config.region);
     store::Database database(config.db_path);
     sagemaker::Service service(database, schema, {config.transition_delay.count()});
     protocol::JsonProtocol api(service, schema, identity);

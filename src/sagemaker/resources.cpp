@@ -6,12 +6,18 @@
 #include <vector>
 
 #include "sagebox/error.hpp"
+#include "sagebox/schema/partitions.hpp"
 
 namespace sagebox::sagemaker {
 
 std::string resource_arn(const identity::Caller& caller, std::string_view type, std::string_view name) {
-  return "arn:aws:sagemaker:" + caller.region + ":" + caller.account + ":" + std::string(type) + "/" +
-         store::lowercase(name);
+  std::string arn = "arn:";
+  arn += schema::partition_of(caller.region);
+  arn += ":sagemaker:" + caller.region + ":" + caller.account + ":";
+  arn += type;
+  arn += '/';
+  arn += store::lowercase(name);
+  return arn;
 }
 
 store::Scope scope_of(const identity::Caller& caller) { return {caller.account, caller.region}; }

@@ -32,7 +32,8 @@ inline constexpr ResourceKind kEndpointConfigKind{"EndpointConfig", "endpoint-co
 inline constexpr ResourceKind kEndpointKind{"Endpoint",     "endpoint",           "endpoint", "EndpointName",
                                             "EndpointArn",  "DescribeEndpointOutput", "Endpoints", true};
 
-// arn:aws:sagemaker:<region>:<account>:<type>/<name in lowercase>
+// arn:<partition>:sagemaker:<region>:<account>:<type>/<name in lowercase>, the partition being the region's
+// ("aws-cn" for cn-north-1, see schema/partitions.hpp).
 std::string resource_arn(const identity::Caller& caller, std::string_view type, std::string_view name);
 
 store::Scope scope_of(const identity::Caller& caller);

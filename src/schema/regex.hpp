@@ -1,6 +1,6 @@
 // Regex: one model pattern compiled with PCRE2 for Java `String.matches` semantics — the whole subject must
-// match, `\p{..}` classes are Unicode, while `\w \d \s` stay ASCII as they are in Java.
-// Private to src/schema/.
+// match, `\p{..}` classes are Unicode, while `\w \d \s` stay ASCII as they are in Java. Also compiles the
+// partition table's regionRegex patterns (partitions.cpp). Private to src/schema/.
 #pragma once
 
 #include <string>

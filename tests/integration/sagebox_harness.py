@@ -310,12 +310,13 @@ def inference_component_endpoint_config_input(name):
     }
 
 
-def endpoint_config_arn(name, region="us-east-1", account=DEFAULT_ACCOUNT):
-    return "arn:aws:sagemaker:%s:%s:endpoint-config/%s" % (region, account, name.lower())
+def endpoint_config_arn(name, region="us-east-1", account=DEFAULT_ACCOUNT, partition="aws"):
+    return "arn:%s:sagemaker:%s:%s:endpoint-config/%s" % (partition, region, account, name.lower())
 
 
-def model_arn(name, region="us-east-1", account=DEFAULT_ACCOUNT):
-    return "arn:aws:sagemaker:%s:%s:model/%s" % (region, account, name.lower())
+def model_arn(name, region="us-east-1", account=DEFAULT_ACCOUNT, partition="aws"):
+    """The ARN sagebox gives the model `name`; `partition` must be `region`'s (aws-cn for cn-north-1, ...)."""
+    return "arn:%s:sagemaker:%s:%s:model/%s" % (partition, region, account, name.lower())
 
 
 class SageboxTestCase(unittest.TestCase):

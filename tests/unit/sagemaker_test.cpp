@@ -20,9 +20,10 @@ class ServiceTest : public ::testing::Test {
     if (auto* serialized = std::get_if<SerializedJson>(&output)) return Json::parse(serialized->text);
     return std::get<Json>(std::move(output));
   }
-  std::string error_of(const std::string& operation, const Json& input) {
+  std::string error_of(const std::string& operation, const Json& input,
+                       const identity::Caller& caller = kCaller) {
     try {
-      call(operation, input);
+      call(operation, input, caller);
     } catch (const ApiError& error) {
       return error.code() + ": " + error.message();
     }
@@ -106,6 +107,34 @@ TEST_F(ServiceTest, ExactMessages) {
   EXPECT_EQ(error_of("DeleteEndpointConfig", {{"EndpointConfigName", "Gone"}}),
             "ValidationException: Could not find endpoint configuration "
             "\"arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/gone\".");
+}
+
+TEST(ResourceArn, CarriesTheRegionsPartition) {
+  EXPECT_EQ(resource_arn({"123456789012", "cn-north-1", ""}, "model", "My-Model"),
+            "arn:aws-cn:sagemaker:cn-north-1:123456789012:model/my-model");
+  EXPECT_EQ(resource_arn({"123456789012", "us-gov-west-1", ""}, "endpoint-config", "c"),
+            "arn:aws-us-gov:sagemaker:us-gov-west-1:123456789012:endpoint-config/c");
+  EXPECT_EQ(resource_arn(kCaller, "model", "m"), "arn:aws:sagemaker:us-east-1:123456789012:model/m");
+}
+
+// Every ARN the operations give out or accept, in a region of another partition.
+TEST_F(ServiceTest, ArnsInChinaAreAwsCn) {
+  const identity::Caller china{"123456789012", "cn-north-1", ""};
+  const std::string model = "arn:aws-cn:sagemaker:cn-north-1:123456789012:model/m";
+  EXPECT_EQ(call("CreateModel", {{"ModelName", "M"}}, china), (Json{{"ModelArn", model}}));
+  EXPECT_EQ(call("DescribeModel", {{"ModelName", "m"}}, china)["ModelArn"], model);
+  EXPECT_EQ(call("ListModels", Json::object(), china)["Models"][0]["ModelArn"], model);
+  EXPECT_EQ(error_of("DescribeModel", {{"ModelName", "Gone"}}, china),
+            "ValidationException: Could not find model "
+            "\"arn:aws-cn:sagemaker:cn-north-1:123456789012:model/gone\".");
+
+  call("AddTags", {{"ResourceArn", model}, {"Tags", {{{"Key", "k"}, {"Value", "v"}}}}}, china);
+  EXPECT_EQ(call("ListTags", {{"ResourceArn", model}}, china),
+            (Json{{"Tags", {{{"Key", "k"}, {"Value", "v"}}}}}));
+  // The same resource under the aws partition's ARN is not this resource.
+  EXPECT_EQ(
+      error_of("ListTags", {{"ResourceArn", "arn:aws:sagemaker:cn-north-1:123456789012:model/m"}}, china),
+      "ValidationException: Resource does not exist");
 }
 
 TEST_F(ServiceTest, ResetForgetsEverything) {

@@ -1,18 +1,23 @@
 // Hand-written examples of the validator against AWS-BEHAVIOR §1 (type errors first) and §2 (Coral's
 // messages). The exhaustive per-constraint cases are generated: see schema_generated_test.cpp.
+// Then the partition of a region (AWS-BEHAVIOR §3 "ARNs and partitions"), from the embedded partition table.
 #include "sagebox/schema/schema.hpp"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "sagebox/error.hpp"
+#include "sagebox/schema/partitions.hpp"
 
 namespace {
 
 using sagebox::ApiError;
 using sagebox::Json;
+using sagebox::schema::partition_of;
 using sagebox::schema::Schema;
 
 const Schema& schema() { return Schema::embedded(); }
@@ -529,6 +534,61 @@ TEST(SchemaOperations, EveryServedOperationHasItsShapes) {
     if (!io.output.empty()) {
       EXPECT_TRUE(schema().has_shape(io.output)) << name;
     }
+  }
+}
+
+// Each (region, partition) pair: partition_of(region) must be partition.
+void expect_partitions(const std::vector<std::pair<std::string, std::string>>& cases) {
+  for (const auto& [region, partition] : cases) EXPECT_EQ(partition_of(region), partition) << region;
+}
+
+TEST(Partitions, RegionsOfEachPartitionsList) {
+  expect_partitions({{"us-east-1", "aws"},
+                     {"eu-west-1", "aws"},
+                     {"cn-north-1", "aws-cn"},
+                     {"cn-northwest-1", "aws-cn"},
+                     {"us-gov-west-1", "aws-us-gov"},
+                     {"us-gov-east-1", "aws-us-gov"},
+                     {"us-iso-east-1", "aws-iso"},
+                     {"us-isob-east-1", "aws-iso-b"},
+                     {"eu-isoe-west-1", "aws-iso-e"},
+                     {"us-isof-south-1", "aws-iso-f"},
+                     {"eusc-de-east-1", "aws-eusc"},
+                     // Listed, though no regionRegex matches them: the lists are consulted on their own.
+                     {"aws-cn-global", "aws-cn"},
+                     {"aws-us-gov-global", "aws-us-gov"}});
+}
+
+TEST(Partitions, EveryRegionOfTheEmbeddedTableIsItsPartitions) {
+  const Json table = Json::parse(sagebox::schema::embedded_partitions_text());
+  std::size_t regions = 0;
+  for (const Json& partition : table.at("partitions")) {
+    for (const Json& region : partition.at("regions")) {
+      EXPECT_EQ(partition_of(region.get<std::string>()), partition.at("id").get<std::string>()) << region;
+      ++regions;
+    }
+  }
+  EXPECT_EQ(table.at("partitions").size(), 8u);
+  EXPECT_GT(regions, 50u) << "the generator lost regions";
+}
+
+TEST(Partitions, UnlistedRegionsGoByTheRegionRegex) {
+  expect_partitions({{"us-west-9", "aws"},
+                     {"mx-south-4", "aws"},
+                     {"cn-south-7", "aws-cn"},
+                     {"us-gov-central-3", "aws-us-gov"},
+                     {"us-iso-north-2", "aws-iso"},
+                     {"us-isob-south-4", "aws-iso-b"},
+                     {"eu-isoe-north-5", "aws-iso-e"},
+                     {"us-isof-west-6", "aws-iso-f"},
+                     {"eusc-de-west-2", "aws-eusc"}});
+}
+
+TEST(Partitions, AnythingElseIsAws) {
+  // Whole-string matches only, case-sensitive as in the SDKs; text that is not UTF-8 never reaches PCRE2.
+  for (const char* region : {"", "mars-east-1", "cn-north", "cn-north-1x", "xcn-north-1", "cn-north-1\n",
+                             "CN-NORTH-1", "eusc-fr-east-1", "cn-\xff-1", "cn-north_1"}) {
+    EXPECT_EQ(partition_of(region), "aws") << region;
   }
 }
 
