@@ -1,15 +1,16 @@
 """The real hashicorp/aws Terraform provider against sagebox, offline.
 
-The root module in main/ uses every argument of aws_sagemaker_model and aws_sagemaker_endpoint_configuration
-(see the comments there). In order, with the provider found in a local filesystem mirror and pinned to its version:
+The root module in main/ uses every argument of aws_sagemaker_model, aws_sagemaker_endpoint_configuration and
+aws_sagemaker_endpoint (see the comments there). In order, with the provider found in a local filesystem mirror
+and pinned to its version:
   apply -> plan -detailed-exitcode exits 0 -> every attribute Terraform stored equals what the configuration set
   (unset ones empty, generated names by the provider's rule) and sagebox's ListTags agrees -> a fresh state with
   `import` blocks for every resource: only imports, no change, the imported attributes equal the applied ones ->
-  tags changed (one added, one changed, one removed) and applied -> plan empty -> one configuration deleted
-  through the API -> the plan proposes exactly its re-creation -> destroy -> every Describe answers SageMaker's
-  not-found error.
+  phase 2 applied: tags changed (one added, one changed, one removed), an endpoint moved to another configuration
+  -> plan empty -> a configuration and an endpoint deleted through the API -> the plan proposes exactly their
+  re-creation -> destroy -> every Describe answers SageMaker's not-found error.
 The module in invalid/ breaks SageMaker's constraints: its apply fails with sagebox's exact messages and leaves
-nothing behind.
+nothing behind. examples/terraform is applied, planned and destroyed as the README says.
 
 Each command that starts the provider costs ~10-15 s of CPU, so all scenarios share one root module and each step
 runs once. A missing Terraform or provider mirror is SKIPPED (a failure with SAGEBOX_REQUIRE_CLIENTS=1).
@@ -40,24 +41,38 @@ ACCOUNT = "123456789012"
 REGION = "us-east-1"
 PROVIDER_GLOB = "registry.terraform.io/hashicorp/aws/*/*/terraform-provider-aws_*"
 GENERATED_SUFFIX = r"\d{18}[0-9a-f]{8}"  # sdkid.UniqueId: UTC time to 1/10,000 s and an 8-hex-digit counter
-ARN_TYPES = {"aws_sagemaker_model": "model", "aws_sagemaker_endpoint_configuration": "endpoint-config"}
-NOUNS = {"aws_sagemaker_model": "model", "aws_sagemaker_endpoint_configuration": "endpoint configuration"}
-OPERATION_NOUNS = {"aws_sagemaker_model": "Model", "aws_sagemaker_endpoint_configuration": "EndpointConfig"}
+ARN_TYPES = {"aws_sagemaker_model": "model", "aws_sagemaker_endpoint_configuration": "endpoint-config",
+             "aws_sagemaker_endpoint": "endpoint"}
+NOUNS = {"aws_sagemaker_model": "model", "aws_sagemaker_endpoint_configuration": "endpoint configuration",
+         "aws_sagemaker_endpoint": "endpoint"}
+OPERATION_NOUNS = {"aws_sagemaker_model": "Model", "aws_sagemaker_endpoint_configuration": "EndpointConfig",
+                   "aws_sagemaker_endpoint": "Endpoint"}
+LISTS = {"aws_sagemaker_model": "Models", "aws_sagemaker_endpoint_configuration": "EndpointConfigs",
+         "aws_sagemaker_endpoint": "Endpoints"}
 
-# Tags in main/ depend on var.tag_phase; every resource not named here has none.
+# Tags in main/ depend on var.phase; every resource not named here has none.
 TAGS = {
     "aws_sagemaker_endpoint_configuration.basic": {1: {"Name": "foo"}, 2: {"Name": "foo"}},
     "aws_sagemaker_endpoint_configuration.tags": {1: {"team": "ml", "stage": "test"},
                                                   2: {"team": "ml-platform", "owner": "sagebox"}},
     "aws_sagemaker_model.single_model": {1: {"team": "ml", "stage": "test"},
                                          2: {"team": "ml-platform", "owner": "sagebox"}},
+    "aws_sagemaker_endpoint.basic": {1: {"team": "ml", "stage": "test"},
+                                     2: {"team": "ml-platform", "owner": "sagebox"}},
+}
+# Other arguments that depend on var.phase: the resource whose name they take in each phase.
+PHASED = {
+    "aws_sagemaker_endpoint.basic.endpoint_config_name": {
+        1: "aws_sagemaker_endpoint_configuration.basic", 2: "aws_sagemaker_endpoint_configuration.two_variants"},
 }
 # Attributes that Terraform fills in when the configuration leaves them unset, with what they must be then.
 SCHEMA_DEFAULTS = {"initial_variant_weight": 1, "mode": "SingleModel"}
 # Attributes whose value is derived from others; checked on their own in check_computed.
 COMPUTED = {"arn", "id", "name", "name_prefix", "tags", "tags_all", "variant_name"}
-# The endpoint configuration deleted behind Terraform's back.
-DELETED_OUT_OF_BAND = "aws_sagemaker_endpoint_configuration.capture_output"
+# The nested blocks of these resources that the provider's schema makes sets (nesting mode "set"), not lists.
+SET_BLOCKS = {"alarms"}
+# Deleted behind Terraform's back: an endpoint configuration, and an endpoint.
+DELETED_OUT_OF_BAND = ["aws_sagemaker_endpoint_configuration.capture_output", "aws_sagemaker_endpoint.canary"]
 # invalid/: each resource, its name and the error Terraform must show for it, as sagebox words it.
 INVALID = {
     "aws_sagemaker_endpoint_configuration.underscore_in_variant_name": (
@@ -243,7 +258,7 @@ class TerraformProviderTest(unittest.TestCase):
 
     # --- what Terraform stored against what the configuration set ----------------------------------------------
 
-    def check_block(self, where, expressions, values, state):
+    def check_block(self, where, expressions, values, state, phase):
         """Every attribute the configuration set equals the stored one; every other one is empty or the schema's
         default. `expressions` is one block of `terraform show -json`'s configuration."""
         for key, value in values.items():
@@ -257,18 +272,31 @@ class TerraformProviderTest(unittest.TestCase):
             elif isinstance(expression, list):  # nested blocks
                 self.assertIsInstance(value, list, path)
                 self.assertEqual(len(value), len(expression), "%s: %r" % (path, value))
+                if key in SET_BLOCKS:  # Terraform orders a set its own way: match each block to a stored one
+                    value = [self.matching_block(path, block, value, state, phase) for block in expression]
                 for index, (block, stored) in enumerate(zip(expression, value)):
-                    self.check_block("%s[%d]" % (path, index), block, stored, state)
+                    self.check_block("%s[%d]" % (path, index), block, stored, state, phase)
             elif "constant_value" in expression:
                 expected = expression["constant_value"]
                 if isinstance(expected, list) and isinstance(value, list):  # sets of strings: Terraform sorts them
                     expected, value = sorted(expected), sorted(value)
                 self.assertTrue(same(value, expected), "%s: configured %r, Terraform holds %r" % (path, expected, value))
+            elif "var.phase" in expression["references"]:
+                self.assertEqual(value, state[PHASED[path][phase]]["name"], path)
             else:  # a reference, e.g. aws_sagemaker_model.basic.name
                 address, attribute = expression["references"][0].rsplit(".", 1)
                 self.assertEqual(value, state[address][attribute], path)
         for key in expressions:
             self.assertIn(key, values, "%s.%s is configured but Terraform holds nothing" % (where, key))
+
+    def matching_block(self, path, block, stored_blocks, state, phase):
+        for stored in stored_blocks:
+            try:
+                self.check_block(path, block, stored, state, phase)
+                return stored
+            except AssertionError:
+                continue
+        self.fail("%s: no stored block matches the configured %r among %r" % (path, block, stored_blocks))
 
     def check_computed(self, address, expressions, values, phase):
         resource_type = address.split(".")[0]
@@ -300,7 +328,7 @@ class TerraformProviderTest(unittest.TestCase):
         self.assertEqual(sorted(state), sorted(configured), "every configured resource is in the state")
         for address, values in state.items():
             self.check_computed(address, configured[address], values, phase)
-            self.check_block(address, configured[address], values, state)
+            self.check_block(address, configured[address], values, state, phase)
             self.assert_sagebox_tags(values["arn"], TAGS.get(address, {}).get(phase, {}))
         return state
 
@@ -320,34 +348,38 @@ class TerraformProviderTest(unittest.TestCase):
         terraform.run("plan", "-detailed-exitcode", "-out=after-apply.plan")
         plan = terraform.show("after-apply.plan")
         applied = self.check_state(plan, 1)
-        self.assertEqual(len(applied), 20)  # 6 models, 14 endpoint configurations
+        self.assertEqual(len(applied), 26)  # 6 models, 14 endpoint configurations, 6 endpoints
 
         # Import everything into a fresh state: the plan imports each resource and changes nothing.
         self.import_all(applied)
 
-        # Tags: "team" changes, "owner" is added, "stage" is removed.
-        terraform.run("apply", "-auto-approve", variables={"tag_phase": 2})
-        terraform.run("plan", "-detailed-exitcode", "-out=after-tags.plan", variables={"tag_phase": 2})
-        self.check_state(terraform.show("after-tags.plan"), 2)
+        # Phase 2: tags ("team" changes, "owner" is added, "stage" is removed), and an endpoint moves to another
+        # configuration.
+        terraform.run("apply", "-auto-approve", variables={"phase": 2})
+        terraform.run("plan", "-detailed-exitcode", "-out=after-phase-2.plan", variables={"phase": 2})
+        self.check_state(terraform.show("after-phase-2.plan"), 2)
 
-        # One configuration deleted behind Terraform's back: the plan re-creates it and touches nothing else.
-        name = applied[DELETED_OUT_OF_BAND]["name"]
-        self.assertEqual(self.call("DeleteEndpointConfig", {"EndpointConfigName": name}).status, 200)
-        terraform.run("plan", "-detailed-exitcode", "-out=after-delete.plan", variables={"tag_phase": 2}, expect=(2,))
+        # Deleted behind Terraform's back: the plan re-creates exactly those and touches nothing else.
+        for address in DELETED_OUT_OF_BAND:
+            resource_type = address.split(".")[0]
+            operation = OPERATION_NOUNS[resource_type]
+            deleted = self.call("Delete" + operation, {operation + "Name": applied[address]["name"]})
+            self.assertEqual(deleted.status, 200, deleted.raw)
+        terraform.run("plan", "-detailed-exitcode", "-out=after-delete.plan", variables={"phase": 2}, expect=(2,))
         changes = terraform.show("after-delete.plan")["resource_changes"]
         actions = {change["address"]: change["change"]["actions"] for change in changes}
-        self.assertEqual(actions, {address: ["create"] if address == DELETED_OUT_OF_BAND else ["no-op"]
+        self.assertEqual(actions, {address: ["create"] if address in DELETED_OUT_OF_BAND else ["no-op"]
                                    for address in applied})
 
-        terraform.run("destroy", "-auto-approve", variables={"tag_phase": 2})
+        terraform.run("destroy", "-auto-approve", variables={"phase": 2})
         with open(os.path.join(terraform.directory, "terraform.tfstate")) as f:
             self.assertEqual(json.load(f)["resources"], [])
         for address, values in applied.items():
             self.assert_gone(address.split(".")[0], values["name"])
-        for operation in ("ListModels", "ListEndpointConfigs"):
-            listed = self.call(operation, {})
+        for resource_type, member in LISTS.items():
+            listed = self.call("List" + member, {})
             self.assertEqual(listed.status, 200, listed.raw)
-            self.assertEqual([v for k, v in listed.json.items() if k != "NextToken"], [[]], operation)
+            self.assertEqual(listed.json[member], [], member)
 
     def import_all(self, applied):
         """A second working directory with the same configuration and an import block for every resource."""
@@ -406,9 +438,8 @@ class TerraformProviderTest(unittest.TestCase):
             self.assert_gone(resource_type, name, client)
         with open(os.path.join(terraform.directory, "terraform.tfstate")) as f:
             self.assertEqual(json.load(f)["resources"], [])
-        for operation in ("ListModels", "ListEndpointConfigs"):
-            listed = client.call(operation, {})
-            self.assertEqual([v for k, v in listed.json.items() if k != "NextToken"], [[]], operation)
+        for member in LISTS.values():
+            self.assertEqual(client.call("List" + member, {}).json[member], [], member)
         client.connection.close()
 
 if __name__ == "__main__":

@@ -278,7 +278,7 @@ resource "aws_sagemaker_endpoint_configuration" "tags" {
     initial_instance_count = 1
     instance_type          = "ml.t2.medium"
   }
-  tags = var.tag_phase == 1 ? {
+  tags = var.phase == 1 ? {
     team  = "ml"
     stage = "test"
     } : {

@@ -42,7 +42,7 @@ resource "aws_sagemaker_model" "single_model" {
     subnets            = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]
     security_group_ids = ["sg-0123456789abcdef0"]
   }
-  tags = var.tag_phase == 1 ? {
+  tags = var.phase == 1 ? {
     team  = "ml"
     stage = "test"
     } : {

@@ -3,8 +3,8 @@ variable "endpoint" {
   type = string
 }
 
-variable "tag_phase" {
-  description = "1 for the first apply, 2 for the apply that adds, changes and removes tags."
+variable "phase" {
+  description = "1 for the first apply; 2 for the apply that adds, changes and removes tags and moves an endpoint to another configuration."
   type        = number
   default     = 1
 }
