@@ -114,6 +114,21 @@ def load_configs(port, start, count, batch):
     return time.perf_counter() - began
 
 
+def load_endpoints(port, count, batch=64):
+    """Creates bench-endpoint-<0..count-1>, each deploying bench-config-000000; returns the seconds it took."""
+    began = time.perf_counter()
+    connection = Pipeline(port)
+    for first in range(0, count, batch):
+        requests = [request_bytes("CreateEndpoint", {"EndpointName": "bench-endpoint-%06d" % i,
+                                                     "EndpointConfigName": "bench-config-000000"})
+                    for i in range(first, min(first + batch, count))]
+        for status, answer in connection.send(requests):
+            if status != 200:
+                raise RuntimeError("loading endpoints failed: %d %s" % (status, answer[:300]))
+    connection.close()
+    return time.perf_counter() - began
+
+
 def wait_until_serving(port, process, timeout=60.0, path=None, payload=None):
     """Polls, as fast as connections are refused, until a GET of `path` (or the raw request `payload`) is answered
     with 200."""
@@ -274,16 +289,24 @@ def main():
         describe_body = call(small.port, "DescribeEndpointConfig", {"EndpointConfigName": "bench-config-000000"})
         large = sagebox(args.sagebox, work, "large", "--db", os.path.join(work, "large.db"))
         load_seconds = load_configs(large.port, 0, args.large, 64)
+        # The same counts of endpoints, all deploying bench-config-000000.
+        load_endpoints(small.port, 100)
+        endpoint_load_seconds = load_endpoints(large.port, args.large)
         loaded_rss = large.rss_kib()
         floor = nginx_floor(work, describe_body)
 
-        rounds = {key: [] for key in ("floor", "describe", "describe_large", "list", "list_large")}
+        rounds = {key: [] for key in ("floor", "describe", "describe_large", "list", "list_large", "describe_endpoint",
+                                      "describe_endpoint_large", "list_endpoints", "list_endpoints_large")}
         for _ in range(args.rounds):
             rounds["floor"].append(wrk(floor.port, seconds, "describe", "100"))
             rounds["describe"].append(wrk(small.port, seconds, "describe", "100"))
             rounds["describe_large"].append(wrk(large.port, seconds, "describe", str(args.large)))
             rounds["list"].append(wrk(small.port, seconds, "list"))
             rounds["list_large"].append(wrk(large.port, seconds, "list"))
+            rounds["describe_endpoint"].append(wrk(small.port, seconds, "describe-endpoint", "100"))
+            rounds["describe_endpoint_large"].append(wrk(large.port, seconds, "describe-endpoint", str(args.large)))
+            rounds["list_endpoints"].append(wrk(small.port, seconds, "list-endpoints"))
+            rounds["list_endpoints_large"].append(wrk(large.port, seconds, "list-endpoints"))
         for key, runs in rounds.items():
             rows[key] = median_run(runs)
         rows["create"] = wrk(small.port, seconds, "create", "bench-new")
@@ -341,6 +364,12 @@ def main():
         rate_row("DescribeEndpointConfig (%s stored)" % "{:,}".format(args.large), "describe_large",
                  "within 20% of 100 stored"),
         rate_row("ListEndpointConfigs (%s stored)" % "{:,}".format(args.large), "list_large", "within 20% of 100 stored"),
+        rate_row("DescribeEndpoint (100 stored)", "describe_endpoint", "≥ 50% of floor, p99 ≤ 1 ms"),
+        rate_row("ListEndpoints, MaxResults 10 (100 stored)", "list_endpoints", "≥ 30% of floor"),
+        rate_row("DescribeEndpoint (%s stored)" % "{:,}".format(args.large), "describe_endpoint_large",
+                 "within 20% of 100 stored"),
+        rate_row("ListEndpoints (%s stored)" % "{:,}".format(args.large), "list_endpoints_large",
+                 "within 20% of 100 stored"),
         "| floor: nginx, the Describe body as a constant | %s | %.2f | %.2f | 100%% | | |" % (
             "{:,.0f}".format(floor_rps), rows["floor"]["p50_us"] / 1000, rows["floor"]["p99_us"] / 1000),
     ]
@@ -370,6 +399,12 @@ def main():
             "{:,}".format(args.large), ratio(rows["describe_large"]["rps"], rows["describe"]["rps"])),
         "| List at %s stored vs 100 | %s | ≥ 80%% |" % (
             "{:,}".format(args.large), ratio(rows["list_large"]["rps"], rows["list"]["rps"])),
+        "| loading %s endpoints through the API (pipelined, 1 connection) | %.1f s, %s creates/s | |" % (
+            "{:,}".format(args.large), endpoint_load_seconds, "{:,.0f}".format(args.large / endpoint_load_seconds)),
+        "| DescribeEndpoint at %s stored vs 100 | %s | ≥ 80%% |" % (
+            "{:,}".format(args.large), ratio(rows["describe_endpoint_large"]["rps"], rows["describe_endpoint"]["rps"])),
+        "| ListEndpoints at %s stored vs 100 | %s | ≥ 80%% |" % (
+            "{:,}".format(args.large), ratio(rows["list_endpoints_large"]["rps"], rows["list_endpoints"]["rps"])),
     ]
     if notes:
         lines += [""] + ["Note: " + n for n in notes]

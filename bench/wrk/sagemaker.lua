@@ -3,6 +3,8 @@
 --   list                ListEndpointConfigs, MaxResults 10
 --   create PREFIX       CreateEndpointConfig, a new name each time (PREFIX-<thread>-<n>)
 --   mixed N PREFIX      70% describe N, 20% list, 10% create
+--   describe-endpoint N DescribeEndpoint of a random one of bench-endpoint-000000 .. N-1
+--   list-endpoints      ListEndpoints, MaxResults 10
 -- done() prints one line, "BENCH {json}", that scripts/bench reads.
 
 -- A fixed SigV4 header: sagebox's default (lenient) mode and moto accept any signature, and moto routes by the
@@ -21,6 +23,7 @@ local function call(operation, body)
 end
 
 local function config_name(i) return string.format("bench-config-%06d", i) end
+local function endpoint_name(i) return string.format("bench-endpoint-%06d", i) end
 
 local function create_body(name)
   return '{"EndpointConfigName":"' .. name .. '","ProductionVariants":[{"VariantName":"v1","ModelName":"bench-model",' ..
@@ -40,8 +43,8 @@ function init(args)
   mode = args[1]
   sent = 0
   math.randomseed(1000 + id)
-  list_request = call("ListEndpointConfigs", '{"MaxResults":10}')
-  if mode == "describe" or mode == "mixed" then count = tonumber(args[2]) end
+  list_request = call(mode == "list-endpoints" and "ListEndpoints" or "ListEndpointConfigs", '{"MaxResults":10}')
+  if mode == "describe" or mode == "mixed" or mode == "describe-endpoint" then count = tonumber(args[2]) end
   if mode == "create" then prefix = args[2] end
   if mode == "mixed" then prefix = args[3] end
 end
@@ -56,9 +59,15 @@ local function create()
   return call("CreateEndpointConfig", create_body(string.format("%s-%d-%d", prefix, id, sent)))
 end
 
+local function describe_endpoint()
+  local name = endpoint_name(math.random(0, count - 1))
+  return call("DescribeEndpoint", '{"EndpointName":"' .. name .. '"}')
+end
+
 function request()
   if mode == "describe" then return describe() end
-  if mode == "list" then return list_request end
+  if mode == "describe-endpoint" then return describe_endpoint() end
+  if mode == "list" or mode == "list-endpoints" then return list_request end
   if mode == "create" then return create() end
   local roll = math.random(100)  -- mixed
   if roll <= 70 then return describe() end
