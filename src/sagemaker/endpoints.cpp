@@ -94,7 +94,7 @@ Json deployment_of(const std::string& config_name, const Json& config, const std
     for (const Json& variant : config[list]) variants.push_back(variant_state(variant, models, now));
   }
   if (config.contains("DataCaptureConfig")) deployment["DataCaptureConfig"] = capture_summary(config["DataCaptureConfig"]);
-  for (const char* member : {"AsyncInferenceConfig", "ExplainerConfig"}) {
+  for (const char* member : {"AsyncInferenceConfig", "ExplainerConfig", "MetricsConfig"}) {
     if (config.contains(member)) deployment[member] = config[member];
   }
   return deployment;
@@ -214,7 +214,7 @@ Json describe(const Context& context, const RecordAt& at) {
     }
   }
   const Json& shown = serving ? *serving : *pending;
-  for (const char* member : {"DataCaptureConfig", "AsyncInferenceConfig", "ExplainerConfig"}) {
+  for (const char* member : {"DataCaptureConfig", "AsyncInferenceConfig", "ExplainerConfig", "MetricsConfig"}) {
     if (shown.contains(member)) out[member] = shown[member];
   }
   out["EndpointStatus"] = at.status.status;
