@@ -3,12 +3,17 @@ import json
 import os
 import shutil
 import subprocess
+import time
 import unittest
 
 import client_support  # noqa: F401  (sets up the import path)
-from sagebox_harness import SageboxTestCase, endpoint_config_arn, model_arn
+from sagebox_harness import SageboxTestCase, endpoint_config_arn, model_arn, model_input
 
 ROLE = "arn:aws:iam::123456789012:role/sagemaker"
+
+
+def endpoint_arn(name):
+    return "arn:aws:sagemaker:us-east-1:123456789012:endpoint/%s" % name.lower()
 
 
 class AwsCliTest(SageboxTestCase):
@@ -108,6 +113,57 @@ class AwsCliTest(SageboxTestCase):
                       "constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}",
                       stderr)
 
+    def test_endpoint_walkthrough(self):
+        """README's endpoint commands, in its order: create, wait, update, update weights and capacities, describe,
+        delete, wait; then describe fails. The model and configurations they use are made over plain HTTP, as
+        README makes them (test_seed_example runs those commands): each aws invocation costs a second."""
+        self.client.ok("CreateModel", model_input("m"))
+        for name, instance_type in (("my-endpoint-config", "ml.t2.medium"), ("my-endpoint-config-2", "ml.m5.large")):
+            self.client.ok("CreateEndpointConfig", {"EndpointConfigName": name, "ProductionVariants": [{
+                "VariantName": "variant-1", "ModelName": "m", "InitialInstanceCount": 1,
+                "InstanceType": instance_type}]})
+        arn = endpoint_arn("my-endpoint")
+        created = self.ok("create-endpoint", "--endpoint-name", "my-endpoint",
+                          "--endpoint-config-name", "my-endpoint-config")
+        self.assertEqual(created, {"EndpointArn": arn})
+
+        # The waiter sleeps 30 s after any answer but InService: a few seconds means it returned on its first look
+        # (the CLI itself takes about one to start).
+        started = time.monotonic()
+        self.assertIsNone(self.ok("wait", "endpoint-in-service", "--endpoint-name", "my-endpoint"))
+        self.assertLess(time.monotonic() - started, 10)
+
+        self.assertEqual(self.ok("update-endpoint", "--endpoint-name", "my-endpoint",
+                                 "--endpoint-config-name", "my-endpoint-config-2"), {"EndpointArn": arn})
+        self.assertEqual(self.ok("update-endpoint-weights-and-capacities", "--endpoint-name", "my-endpoint",
+                                 "--desired-weights-and-capacities", "VariantName=variant-1,DesiredInstanceCount=2"),
+                         {"EndpointArn": arn})
+
+        described = self.ok("describe-endpoint", "--endpoint-name", "my-endpoint")
+        # The CLI (v1) prints timestamps as they came: epoch seconds.
+        created_at, modified_at = described.pop("CreationTime"), described.pop("LastModifiedTime")
+        self.assertAlmostEqual(created_at, time.time(), delta=60)
+        self.assertGreaterEqual(modified_at, created_at)
+        images = described["ProductionVariants"][0].pop("DeployedImages")
+        self.assertEqual([image["SpecifiedImage"] for image in images],
+                         ["123456789012.dkr.ecr.us-east-1.amazonaws.com/img:latest"])
+        self.assertEqual(described, {
+            "EndpointName": "my-endpoint", "EndpointArn": arn, "EndpointConfigName": "my-endpoint-config-2",
+            "EndpointStatus": "InService",
+            "ProductionVariants": [{"VariantName": "variant-1", "CurrentWeight": 1.0, "DesiredWeight": 1.0,
+                                    "CurrentInstanceCount": 2, "DesiredInstanceCount": 2}],
+        })
+
+        self.assertIsNone(self.ok("delete-endpoint", "--endpoint-name", "my-endpoint"))
+        started = time.monotonic()
+        self.assertIsNone(self.ok("wait", "endpoint-deleted", "--endpoint-name", "my-endpoint"))
+        self.assertLess(time.monotonic() - started, 10)
+
+        code, output, stderr = self.aws("describe-endpoint", "--endpoint-name", "my-endpoint")
+        self.assertNotEqual(code, 0)
+        self.assertIsNone(output)
+        self.assertEqual(stderr, "An error occurred (ValidationException) when calling the DescribeEndpoint "
+                                 'operation: Could not find endpoint "%s".' % arn)
 
 if __name__ == "__main__":
     client_support.require(shutil.which("aws") is not None, "AWS CLI tests", "install the AWS CLI: scripts/setup")

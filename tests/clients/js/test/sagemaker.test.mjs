@@ -4,19 +4,26 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import {
   AddTagsCommand,
+  CreateEndpointCommand,
   CreateEndpointConfigCommand,
   CreateModelCommand,
+  DeleteEndpointCommand,
   DeleteEndpointConfigCommand,
   DeleteModelCommand,
   DeleteTagsCommand,
+  DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
   DescribeModelCommand,
   ListEndpointConfigsCommand,
   ListTagsCommand,
   ResourceLimitExceeded,
   SageMakerServiceException,
+  UpdateEndpointCommand,
+  UpdateEndpointWeightsAndCapacitiesCommand,
   paginateListEndpointConfigs,
   paginateListModels,
+  waitUntilEndpointDeleted,
+  waitUntilEndpointInService,
 } from '@aws-sdk/client-sagemaker';
 import { startSagebox } from './sagebox.mjs';
 
@@ -24,6 +31,7 @@ const ACCOUNT = '123456789012';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const modelArn = (name) => `arn:aws:sagemaker:us-east-1:${ACCOUNT}:model/${name.toLowerCase()}`;
 const endpointConfigArn = (name) => `arn:aws:sagemaker:us-east-1:${ACCOUNT}:endpoint-config/${name.toLowerCase()}`;
+const endpointArn = (name) => `arn:aws:sagemaker:us-east-1:${ACCOUNT}:endpoint/${name.toLowerCase()}`;
 
 function modelInput(name) {
   return {
@@ -229,6 +237,15 @@ describe('AWS SDK for JavaScript v3 against sagebox', () => {
 
   const createModel = (name) => client.send(new CreateModelCommand(modelInput(name)));
   const listTags = async (arn) => (await client.send(new ListTagsCommand({ ResourceArn: arn }))).Tags;
+  const describeEndpoint = (name) => client.send(new DescribeEndpointCommand({ EndpointName: name }));
+
+  // Runs an SDK waiter as a user would, with its service defaults (30 s before the second look); returns its result
+  // and the milliseconds it took. A waiter whose first look is not final costs one 30 s sleep here.
+  const timedWait = async (waiter, name) => {
+    const started = performance.now();
+    const result = await waiter({ client, maxWaitTime: 60 }, { EndpointName: name });
+    return [result, performance.now() - started];
+  };
 
   test('CreateModel with every member, then DescribeModel returns it', async () => {
     const since = Date.now();
@@ -385,6 +402,91 @@ describe('AWS SDK for JavaScript v3 against sagebox', () => {
       'ValidationException',
       "1 validation error detected: Value 'my_config' at 'endpointConfigName' failed to satisfy constraint: " +
         'Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}');
+  });
+
+  test('endpoint waiters return on their first look after create, update, update weights and delete', async () => {
+    await createModel('m');
+    for (const name of ['config-1', 'config-2']) {
+      await client.send(new CreateEndpointConfigCommand(seedEndpointConfigInput(name, 'm')));
+    }
+    const since = Date.now();
+    const created = await client.send(
+      new CreateEndpointCommand({ EndpointName: 'My-Endpoint', EndpointConfigName: 'config-1' }));
+    assert.equal(created.EndpointArn, endpointArn('My-Endpoint'));
+    let [result, ms] = await timedWait(waitUntilEndpointInService, 'My-Endpoint');
+    assert.equal(result.state, 'SUCCESS');
+    assert.ok(ms < 1000, `waitUntilEndpointInService took ${ms} ms`);
+    assert.equal(result.reason.EndpointStatus, 'InService');
+
+    const described = withoutMetadataAndTime(await describeEndpoint('my-endpoint'), since);
+    const { LastModifiedTime, ...rest } = described;
+    assert.ok(LastModifiedTime instanceof Date && LastModifiedTime >= result.reason.CreationTime);
+    const [image] = rest.ProductionVariants[0].DeployedImages;
+    assert.ok(image.ResolutionTime instanceof Date);
+    assert.match(image.ResolvedImage, /^123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/img@sha256:[0-9a-f]{64}$/);
+    assert.deepEqual(rest, {
+      EndpointName: 'My-Endpoint',
+      EndpointArn: endpointArn('My-Endpoint'),
+      EndpointConfigName: 'config-1',
+      EndpointStatus: 'InService',
+      ProductionVariants: [{
+        VariantName: 'variant-1',
+        DeployedImages: [{
+          SpecifiedImage: '123456789012.dkr.ecr.us-east-1.amazonaws.com/img:latest',
+          ResolvedImage: image.ResolvedImage,
+          ResolutionTime: image.ResolutionTime,
+        }],
+        CurrentWeight: 1, DesiredWeight: 1, CurrentInstanceCount: 1, DesiredInstanceCount: 1,
+      }],
+    });
+
+    await client.send(new UpdateEndpointCommand({ EndpointName: 'My-Endpoint', EndpointConfigName: 'config-2' }));
+    [result, ms] = await timedWait(waitUntilEndpointInService, 'My-Endpoint');
+    assert.equal(result.state, 'SUCCESS');
+    assert.ok(ms < 1000, `waitUntilEndpointInService took ${ms} ms`);
+    assert.equal(result.reason.EndpointConfigName, 'config-2');
+
+    await client.send(new UpdateEndpointWeightsAndCapacitiesCommand({
+      EndpointName: 'My-Endpoint',
+      DesiredWeightsAndCapacities: [{ VariantName: 'variant-1', DesiredWeight: 0.25, DesiredInstanceCount: 4 }],
+    }));
+    [result, ms] = await timedWait(waitUntilEndpointInService, 'My-Endpoint');
+    assert.equal(result.state, 'SUCCESS');
+    assert.ok(ms < 1000, `waitUntilEndpointInService took ${ms} ms`);
+    const { DeployedImages, ...variant } = (await describeEndpoint('My-Endpoint')).ProductionVariants[0];
+    assert.deepEqual(variant, {
+      VariantName: 'variant-1',
+      CurrentWeight: 0.25, DesiredWeight: 0.25, CurrentInstanceCount: 4, DesiredInstanceCount: 4,
+    });
+
+    await client.send(new DeleteEndpointCommand({ EndpointName: 'My-Endpoint' }));
+    [result, ms] = await timedWait(waitUntilEndpointDeleted, 'My-Endpoint');
+    assert.equal(result.state, 'SUCCESS');
+    assert.ok(ms < 1000, `waitUntilEndpointDeleted took ${ms} ms`);
+    // Deleted means DescribeEndpoint's ValidationException (the waiter's success acceptor).
+    assert.equal(result.reason.name, 'ValidationException');
+  });
+
+  test('endpoint errors: name and message, and the in-service waiter failing at once', async () => {
+    const missing = `Could not find endpoint "${endpointArn('nope')}".`;
+    await assertAwsError(describeEndpoint('Nope'), 'ValidationException', missing);
+
+    await createModel('m');
+    await client.send(new CreateEndpointConfigCommand(seedEndpointConfigInput('config-1', 'm')));
+    await client.send(new CreateEndpointCommand({ EndpointName: 'e', EndpointConfigName: 'config-1' }));
+    await assertAwsError(client.send(new UpdateEndpointCommand({ EndpointName: 'e', EndpointConfigName: 'config-1' })),
+      'ValidationException', 'Cannot update endpoint with the currently in use endpoint configuration "config-1".');
+
+    // The waiter's ValidationException acceptor is a failure: it rejects after one look instead of polling.
+    const started = performance.now();
+    await assert.rejects(waitUntilEndpointInService({ client, maxWaitTime: 60 }, { EndpointName: 'nope' }), (err) => {
+      const result = JSON.parse(err.message);
+      assert.equal(result.state, 'FAILURE');
+      assert.deepEqual(result.observedResponses, { [`400: ${missing}`]: 1 });
+      return true;
+    });
+    const ms = performance.now() - started;
+    assert.ok(ms < 1000, `the failing waiter took ${ms} ms`);
   });
 
   test('more than 50 tags on a resource surfaces as the modeled ResourceLimitExceeded', async () => {
