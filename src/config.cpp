@@ -218,7 +218,8 @@ std::string usage_text() {
       "Options (each also read from an environment variable; flags win over the environment):\n";
   for (const auto& option : kOptions) {
     std::string left = "  " + std::string(option.flag) + " " + std::string(option.metavar);
-    left.resize(std::max<std::size_t>(left.size() + 1, 22), ' ');
+    // A flag too long for the column gets its help on a line of its own.
+    left = left.size() < 22 ? left + std::string(22 - left.size(), ' ') : left + "\n" + std::string(22, ' ');
     text += left + std::string(option.help) + "\n";
     text += std::string(22, ' ') + "env " + std::string(option.env) + ", default " +
             std::string(option.default_text) + "\n";
