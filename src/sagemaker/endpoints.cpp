@@ -49,7 +49,10 @@ Json deployed_images(const Json& model, std::int64_t now) {
   Json images = Json::array();
   std::vector<const Json*> containers;
   if (model.contains("PrimaryContainer")) containers.push_back(&model["PrimaryContainer"]);
-  for (const Json& container : model.value("Containers", Json::array())) containers.push_back(&container);
+  // The model's own list, not a copy (value() returns one): the pointers are read after this loop.
+  if (model.contains("Containers")) {
+    for (const Json& container : model["Containers"]) containers.push_back(&container);
+  }
   for (const Json* container : containers) {
     // A container from a model package names no image of its own.
     if (!container->contains("Image")) continue;

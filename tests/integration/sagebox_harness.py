@@ -310,21 +310,32 @@ def inference_component_endpoint_config_input(name):
     }
 
 
-def endpoint_config_arn(name, region="us-east-1", account=DEFAULT_ACCOUNT, partition="aws"):
-    return "arn:%s:sagemaker:%s:%s:endpoint-config/%s" % (partition, region, account, name.lower())
+def resource_arn(resource_type, name, region="us-east-1", account=DEFAULT_ACCOUNT, partition="aws"):
+    """The ARN sagebox gives the resource `name` of `resource_type` ("model", "endpoint-config", "endpoint");
+    `partition` must be `region`'s (aws-cn for cn-north-1, ...)."""
+    return "arn:%s:sagemaker:%s:%s:%s/%s" % (partition, region, account, resource_type, name.lower())
 
 
-def model_arn(name, region="us-east-1", account=DEFAULT_ACCOUNT, partition="aws"):
-    """The ARN sagebox gives the model `name`; `partition` must be `region`'s (aws-cn for cn-north-1, ...)."""
-    return "arn:%s:sagemaker:%s:%s:model/%s" % (partition, region, account, name.lower())
+def endpoint_config_arn(name, *where, **named):
+    return resource_arn("endpoint-config", name, *where, **named)
+
+
+def model_arn(name, *where, **named):
+    return resource_arn("model", name, *where, **named)
+
+
+def endpoint_arn(name, *where, **named):
+    return resource_arn("endpoint", name, *where, **named)
 
 
 class SageboxTestCase(unittest.TestCase):
-    """One in-memory sagebox for the class, reset before each test."""
+    """One in-memory sagebox for the class, started with the class's `flags`, reset before each test."""
+
+    flags = ()
 
     @classmethod
     def setUpClass(cls):
-        cls.server = Sagebox().start()
+        cls.server = Sagebox(*cls.flags).start()
 
     @classmethod
     def tearDownClass(cls):

@@ -8,7 +8,8 @@ import threading
 import time
 import unittest
 
-from sagebox_harness import Sagebox, endpoint_config_arn, model_input, serverless_endpoint_config_input
+from sagebox_harness import (Sagebox, endpoint_arn, endpoint_config_arn, model_input,
+                             serverless_endpoint_config_input)
 
 
 class PersistenceTest(unittest.TestCase):
@@ -22,9 +23,14 @@ class PersistenceTest(unittest.TestCase):
             self.server.kill()
         shutil.rmtree(self.directory, ignore_errors=True)
 
-    def start(self):
-        self.server = Sagebox("--db", self.db).start()
+    def start(self, *flags):
+        self.server = Sagebox("--db", self.db, *flags).start()
         return self.server.client()
+
+    def restart(self, client, *flags):
+        client.close()
+        self.assertEqual(self.server.stop(), 0)
+        return self.start(*flags)
 
     def test_state_survives_a_graceful_restart(self):
         client = self.start()
@@ -33,14 +39,54 @@ class PersistenceTest(unittest.TestCase):
         client.ok("CreateEndpointConfig", config)
         before = client.ok("DescribeEndpointConfig", {"EndpointConfigName": "kept"})
         token = client.ok("ListModels", {"MaxResults": 1})
-        client.close()
-        self.assertEqual(self.server.stop(), 0)
-        client = self.start()
+        client = self.restart(client)
         self.assertEqual(client.ok("DescribeEndpointConfig", {"EndpointConfigName": "kept"}), before)
         # Tokens are signed with a secret kept in the database, so they survive too.
         client.ok("CreateModel", model_input("n"))
         self.assertEqual(client.call("ListModels", {"MaxResults": 1}).status, 200)
         self.assertEqual(client.call("CreateEndpointConfig", config).status, 400)
+        client.close()
+
+    def test_endpoints_survive_a_restart_on_their_schedule(self):
+        delay = 4  # seconds: ample for two restarts while one endpoint is Creating and another Deleting
+        client = self.start()
+        client.ok("CreateModel", model_input("m"))
+        client.ok("CreateEndpointConfig", serverless_endpoint_config_input("c", "m"))
+        client.ok("CreateEndpoint", {"EndpointName": "Kept", "EndpointConfigName": "c",
+                                     "Tags": [{"Key": "team", "Value": "ml"}]})
+        client.ok("UpdateEndpointWeightsAndCapacities", {"EndpointName": "kept", "DesiredWeightsAndCapacities": [
+            {"VariantName": "serverless", "DesiredWeight": 0.5}]})
+        kept = client.ok("DescribeEndpoint", {"EndpointName": "kept"})
+
+        client = self.restart(client, "--transition-delay", str(delay))
+        self.assertEqual(client.ok("DescribeEndpoint", {"EndpointName": "kept"}), kept)
+        self.assertEqual(client.ok("ListTags", {"ResourceArn": endpoint_arn("kept")})["Tags"],
+                         [{"Key": "team", "Value": "ml"}])
+        client.ok("CreateEndpoint", {"EndpointName": "later", "EndpointConfigName": "c",
+                                     "Tags": [{"Key": "new", "Value": "1"}]})
+        creating = client.ok("DescribeEndpoint", {"EndpointName": "later"})
+        self.assertEqual(creating["EndpointStatus"], "Creating")
+        client.ok("DeleteEndpoint", {"EndpointName": "kept"})
+        deleting = client.ok("DescribeEndpoint", {"EndpointName": "kept"})
+        self.assertEqual(deleting["EndpointStatus"], "Deleting")
+
+        # The schedule is the stored one, whatever the new process's delay.
+        client = self.restart(client)
+        self.assertLess(time.time(), creating["CreationTime"] + delay, "the restart took longer than the delay")
+        self.assertEqual(client.ok("DescribeEndpoint", {"EndpointName": "later"}), creating)
+        self.assertEqual(client.ok("DescribeEndpoint", {"EndpointName": "kept"}), deleting)
+        time.sleep(max(0.0, deleting["LastModifiedTime"] + delay - time.time()) + 0.05)
+        served = client.ok("DescribeEndpoint", {"EndpointName": "later"})
+        self.assertEqual(served["EndpointStatus"], "InService")
+        self.assertEqual(round(served["LastModifiedTime"] * 1000),
+                         round(creating["CreationTime"] * 1000) + delay * 1000)
+        self.assertEqual(client.ok("ListTags", {"ResourceArn": endpoint_arn("later")})["Tags"],
+                         [{"Key": "new", "Value": "1"}])
+        self.assertEqual(client.call("DescribeEndpoint", {"EndpointName": "kept"}).error(),
+                         ("ValidationException", 'Could not find endpoint "%s".' % endpoint_arn("kept")))
+        self.assertEqual(client.call("ListTags", {"ResourceArn": endpoint_arn("kept")}).error(),
+                         ("ValidationException", "Resource does not exist"))
+        self.assertEqual(client.names("ListEndpoints", "Endpoints", "EndpointName"), ["later"])
         client.close()
 
     def test_sigterm_exits_zero_and_sigint_too(self):

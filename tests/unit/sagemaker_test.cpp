@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "../../src/sagemaker/endpoint_lifecycle.hpp"
 #include "../../src/sagemaker/listing.hpp"
 #include "sagebox/error.hpp"
 
@@ -13,6 +14,10 @@ const identity::Caller kCaller{"123456789012", "us-east-1", ""};
 
 class ServiceTest : public ::testing::Test {
  protected:
+  // The service runs with `options`: the default's clock and delay 0, or those a derived fixture sets.
+  explicit ServiceTest(ServiceOptions options = {})
+      : service_(db_, schema::Schema::embedded(), std::move(options)) {}
+
   Json call(const std::string& operation, const Json& input, const identity::Caller& caller = kCaller) {
     const Operation* op = service_.find(operation);
     if (!op) throw std::logic_error("no operation " + operation);
@@ -31,7 +36,7 @@ class ServiceTest : public ::testing::Test {
   }
 
   store::Database db_{""};
-  Service service_{db_, schema::Schema::embedded()};
+  Service service_;
 };
 
 Json variant(const std::string& model) {
@@ -166,6 +171,193 @@ TEST(PageTokens, RoundTripAndRejectEverythingElse) {
                           std::string("!!!.???"), altered}) {
     EXPECT_FALSE(decode_page_token(secret, binding, bad)) << bad;
   }
+}
+
+// --- endpoint lifecycles: the status is derived from the clock ---------------------------------------------
+
+void expect_status(const Phase& phase, std::int64_t now, const std::string& status,
+                   std::int64_t last_modified, bool settled) {
+  const StatusAt at = status_at(phase, now);
+  EXPECT_EQ(at.status, status) << "at " << now;
+  EXPECT_EQ(at.last_modified_ms, last_modified) << "at " << now;
+  EXPECT_EQ(at.settled, settled) << "at " << now;
+  EXPECT_EQ(at.gone(), status.empty()) << "at " << now;
+}
+
+TEST(EndpointLifecycle, EachPhaseLastsUntilItsEndThenGivesWayToWhatFollows) {
+  for (const auto& [status, then] : {std::pair{"Creating", "InService"}, std::pair{"Updating", "InService"},
+                                     std::pair{"Creating", "Failed"}, std::pair{"Updating", "Failed"}}) {
+    const Phase phase{status, 1000, 1500, then};
+    expect_status(phase, 1000, status, 1000, false);
+    expect_status(phase, 1499, status, 1000, false);  // end_ms - 1
+    expect_status(phase, 1500, then, 1500, true);     // end_ms: the last change is the end, not now
+    expect_status(phase, 1501, then, 1500, true);
+    expect_status(phase, 9'000'000'000'000, then, 1500, true);
+  }
+}
+
+TEST(EndpointLifecycle, ADelayOfZeroIsSettledFromItsStart) {
+  const Phase phase{"Creating", 1000, 1000, "InService"};
+  expect_status(phase, 1000, "InService", 1000, true);
+  expect_status(phase, 1001, "InService", 1000, true);
+}
+
+TEST(EndpointLifecycle, ADeleteIsDeletingThenGone) {
+  const Phase deleting{"Deleting", 2000, 2600, ""};
+  expect_status(deleting, 2000, "Deleting", 2000, false);
+  expect_status(deleting, 2599, "Deleting", 2000, false);
+  expect_status(deleting, 2600, "", 2600, true);
+  expect_status(deleting, 5000, "", 2600, true);
+  expect_status({"Deleting", 2000, 2000, ""}, 2000, "", 2000, true);
+}
+
+TEST(EndpointLifecycle, ColumnsForTheStore) {
+  const store::Lifecycle creating = lifecycle_columns({"Creating", 1000, 1500, "InService"});
+  EXPECT_EQ(creating.phase_status, "Creating");
+  EXPECT_EQ(creating.phase_start_ms, 1000);
+  EXPECT_EQ(creating.phase_end_ms, 1500);
+  EXPECT_EQ(creating.settled_status, "InService");
+  EXPECT_FALSE(creating.gone_at_ms);
+  EXPECT_FALSE(lifecycle_columns({"Updating", 1000, 1000, "Failed"}).gone_at_ms);
+
+  const store::Lifecycle deleting = lifecycle_columns({"Deleting", 2000, 2600, ""});
+  EXPECT_EQ(deleting.phase_status, "Deleting");
+  EXPECT_EQ(deleting.settled_status, "");
+  EXPECT_EQ(deleting.gone_at_ms, 2600);  // gone when the phase ends
+}
+
+TEST(EndpointLifecycle, PhaseJsonRoundTrip) {
+  // Beyond 32 bits, as every epoch millisecond is.
+  for (const Phase& phase : {Phase{"Creating", 1'796'400'994'127, 1'796'400'995'127, "InService"},
+                             Phase{"Deleting", 5, 5, ""}, Phase{"Updating", 0, 86'400'000, "Failed"}}) {
+    const Json json = phase_to_json(phase);
+    EXPECT_EQ(json, (Json{{"Status", phase.status},
+                          {"Start", phase.start_ms},
+                          {"End", phase.end_ms},
+                          {"Then", phase.then}}));
+    const Phase back = phase_from_json(Json::parse(json.dump()));
+    EXPECT_EQ(back.status, phase.status);
+    EXPECT_EQ(back.start_ms, phase.start_ms);
+    EXPECT_EQ(back.end_ms, phase.end_ms);
+    EXPECT_EQ(back.then, phase.then);
+  }
+}
+
+std::string refusal(std::string_view status, bool failed_allowed) {
+  try {
+    require_changeable(status, "arn:aws:sagemaker:us-east-1:123456789012:endpoint/e", failed_allowed);
+  } catch (const ApiError& error) {
+    EXPECT_EQ(error.http_status(), 400);
+    return error.code() + ": " + error.message();
+  }
+  return "changeable";
+}
+
+TEST(EndpointLifecycle, RequireChangeable) {
+  const std::string in_progress_refusal =
+      "ValidationException: Cannot update in-progress endpoint "
+      "\"arn:aws:sagemaker:us-east-1:123456789012:endpoint/e\".";
+  for (const char* status : {"Creating", "Updating", "Deleting", "SystemUpdating", "RollingBack"}) {
+    EXPECT_TRUE(in_progress(status)) << status;
+    EXPECT_EQ(refusal(status, false), in_progress_refusal) << status;
+    EXPECT_EQ(refusal(status, true), in_progress_refusal) << status;
+  }
+  // Only DeleteEndpoint (failed_allowed) may act on a failed endpoint.
+  EXPECT_FALSE(in_progress("Failed"));
+  EXPECT_EQ(refusal("Failed", false),
+            "ValidationException: Cannot update failed endpoint "
+            "\"arn:aws:sagemaker:us-east-1:123456789012:endpoint/e\".");
+  EXPECT_EQ(refusal("Failed", true), "changeable");
+  for (const char* status : {"InService", "OutOfService", "UpdateRollbackFailed"}) {
+    EXPECT_FALSE(in_progress(status)) << status;
+    EXPECT_EQ(refusal(status, false), "changeable") << status;
+    EXPECT_EQ(refusal(status, true), "changeable") << status;
+  }
+}
+
+// The operations over a clock the test sets: each status at the millisecond it starts and the one before.
+class EndpointServiceTest : public ServiceTest {
+ protected:
+  static constexpr std::int64_t kDelay = 500;
+
+  EndpointServiceTest() : ServiceTest({kDelay, [this] { return now_; }}) {
+    call("CreateModel", {{"ModelName", "m"}, {"PrimaryContainer", {{"Image", "img:1"}}}});
+    call("CreateEndpointConfig", {{"EndpointConfigName", "c"}, {"ProductionVariants", {variant("m")}}});
+    call("CreateEndpointConfig", {{"EndpointConfigName", "d"}, {"ProductionVariants", {variant("m")}}});
+  }
+  std::string status_of(const std::string& name) {
+    return call("DescribeEndpoint", {{"EndpointName", name}})["EndpointStatus"].get<std::string>();
+  }
+  Json listed() { return call("ListEndpoints", Json::object())["Endpoints"]; }
+
+  std::int64_t now_ = 1'000'000;  // read by the service's clock only once the fixture is built
+};
+
+TEST_F(EndpointServiceTest, StatusesChangeAtTheirMillisecond) {
+  const std::string arn = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/e";
+  call("CreateEndpoint",
+       {{"EndpointName", "e"}, {"EndpointConfigName", "c"}, {"Tags", {{{"Key", "k"}, {"Value", "v"}}}}});
+  now_ += kDelay - 1;
+  EXPECT_EQ(status_of("e"), "Creating");
+  EXPECT_EQ(listed()[0]["EndpointStatus"], "Creating");
+  EXPECT_EQ(error_of("UpdateEndpoint", {{"EndpointName", "e"}, {"EndpointConfigName", "d"}}),
+            "ValidationException: Cannot update in-progress endpoint \"" + arn + "\".");
+  now_ += 1;
+  Json described = call("DescribeEndpoint", {{"EndpointName", "e"}});
+  EXPECT_EQ(described["EndpointStatus"], "InService");
+  EXPECT_EQ(described["LastModifiedTime"], 1000.5);
+  EXPECT_EQ(listed()[0]["EndpointStatus"], "InService");
+  EXPECT_EQ(listed()[0]["LastModifiedTime"], 1000.5);
+
+  now_ = 2'000'000;
+  call("UpdateEndpoint", {{"EndpointName", "e"}, {"EndpointConfigName", "d"}});
+  now_ += kDelay - 1;
+  described = call("DescribeEndpoint", {{"EndpointName", "e"}});
+  EXPECT_EQ(described["EndpointStatus"], "Updating");
+  EXPECT_EQ(described["EndpointConfigName"], "d");
+  EXPECT_EQ(described["PendingDeploymentSummary"]["EndpointConfigName"], "d");
+  EXPECT_EQ(described["LastModifiedTime"], 2000.0);
+  now_ += 1;
+  described = call("DescribeEndpoint", {{"EndpointName", "e"}});
+  EXPECT_EQ(described["EndpointStatus"], "InService");
+  EXPECT_FALSE(described.contains("PendingDeploymentSummary"));
+
+  now_ = 3'000'000;
+  call("DeleteEndpoint", {{"EndpointName", "e"}});
+  now_ += kDelay - 1;
+  EXPECT_EQ(status_of("e"), "Deleting");
+  EXPECT_EQ(call("ListTags", {{"ResourceArn", arn}})["Tags"].size(), 1u);
+  EXPECT_EQ(error_of("CreateEndpoint", {{"EndpointName", "E"}, {"EndpointConfigName", "c"}}),
+            "ValidationException: Cannot create already existing endpoint \"" + arn + "\".");
+  now_ += 1;
+  EXPECT_EQ(error_of("DescribeEndpoint", {{"EndpointName", "e"}}),
+            "ValidationException: Could not find endpoint \"" + arn + "\".");
+  EXPECT_EQ(error_of("ListTags", {{"ResourceArn", arn}}), "ValidationException: Resource does not exist");
+  EXPECT_EQ(listed(), Json::array());
+  call("CreateEndpoint", {{"EndpointName", "E"}, {"EndpointConfigName", "c"}});
+  EXPECT_EQ(status_of("e"), "Creating");
+  EXPECT_EQ(call("ListTags", {{"ResourceArn", arn}})["Tags"], Json::array());
+}
+
+TEST_F(EndpointServiceTest, WeightsAreDesiredUntilTheUpdateIsOver) {
+  call("CreateEndpoint", {{"EndpointName", "e"}, {"EndpointConfigName", "c"}});
+  now_ += kDelay;
+  call("UpdateEndpointWeightsAndCapacities",
+       {{"EndpointName", "e"},
+        {"DesiredWeightsAndCapacities",
+         {{{"VariantName", "v"}, {"DesiredWeight", 0.5}, {"DesiredInstanceCount", 3}}}}});
+  now_ += kDelay - 1;
+  Json variant = call("DescribeEndpoint", {{"EndpointName", "e"}})["ProductionVariants"][0];
+  EXPECT_EQ(variant["CurrentWeight"], 1.0);
+  EXPECT_EQ(variant["DesiredWeight"], 0.5);
+  EXPECT_EQ(variant["CurrentInstanceCount"], 1);
+  EXPECT_EQ(variant["DesiredInstanceCount"], 3);
+  now_ += 1;
+  variant = call("DescribeEndpoint", {{"EndpointName", "e"}})["ProductionVariants"][0];
+  EXPECT_EQ(variant["CurrentWeight"], 0.5);
+  EXPECT_EQ(variant["DesiredWeight"], 0.5);
+  EXPECT_EQ(variant["CurrentInstanceCount"], 3);
+  EXPECT_EQ(variant["DesiredInstanceCount"], 3);
 }
 
 }  // namespace

@@ -25,6 +25,24 @@ std::vector<std::string> names(const std::vector<PageRow>& rows) {
   return out;
 }
 
+std::int64_t schema_version(Database& db) {
+  return db.read_one_statement([](Connection& c) {
+    Statement& version = c.prepare("PRAGMA user_version");
+    version.step();
+    const std::int64_t value = version.integer(0);
+    version.reset();
+    return value;
+  });
+}
+
+// Writes a database file by hand, as an earlier sagebox left it.
+void write_raw_file(const std::string& path, const char* sql) {
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(raw, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(raw);
+  sqlite3_close(raw);
+}
+
 class TempDir {
  public:
   TempDir() {
@@ -119,12 +137,7 @@ TEST(Database, FileSurvivesReopenWithItsSecretAndSchemaVersion) {
   Database db(dir.file("state.db"));
   EXPECT_EQ(db.secret(), secret);
   EXPECT_TRUE(ResourceStore(db).find(kScope, "model", "kept"));
-  EXPECT_EQ(db.read_one_statement([](Connection& c) {
-              Statement& s = c.prepare("PRAGMA user_version");
-              s.step();
-              return s.integer(0);
-            }),
-            5);
+  EXPECT_EQ(schema_version(db), 5);
 }
 
 // A file written by the first release (schema 1: documents keyed by name) opens with its resources, tags and
@@ -132,10 +145,7 @@ TEST(Database, FileSurvivesReopenWithItsSecretAndSchemaVersion) {
 TEST(Database, VersionOneFileIsMigratedWithItsData) {
   TempDir dir;
   const std::string path = dir.file("v1.db");
-  {
-    sqlite3* raw = nullptr;
-    ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
-    const char* v1 = R"sql(
+  write_raw_file(path, R"sql(
       CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
       CREATE TABLE resources (account TEXT NOT NULL, region TEXT NOT NULL, type TEXT NOT NULL,
         name_key TEXT NOT NULL, name TEXT NOT NULL, arn TEXT NOT NULL, creation_ms INTEGER NOT NULL,
@@ -150,10 +160,7 @@ TEST(Database, VersionOneFileIsMigratedWithItsData) {
         'arn:aws:sagemaker:us-east-1:123456789012:model/newer', 2, '{"ModelName":"newer"}');
       INSERT INTO tags VALUES ('arn:aws:sagemaker:us-east-1:123456789012:model/older', 'team', 'ml', 0);
       PRAGMA user_version = 1;
-    )sql";
-    ASSERT_EQ(sqlite3_exec(raw, v1, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(raw);
-    sqlite3_close(raw);
-  }
+    )sql");
   Database db(path);
   ResourceStore store(db);
   EXPECT_EQ(db.secret(), "old-secret");
@@ -169,6 +176,69 @@ TEST(Database, VersionOneFileIsMigratedWithItsData) {
   EXPECT_EQ(names(store.page(kScope, "model", query)), (std::vector<std::string>{"newer", "Older"}));
   EXPECT_FALSE(store.insert(kScope, "model", resource("NEWER", 3), {}));
   EXPECT_TRUE(store.insert(kScope, "model", resource("third", 3), {}));
+}
+
+// A file of schema 4 (scopes as small integers, tags in their resource's row, no lifecycle columns) opens at
+// schema 5 with its rows as they were, and then holds an endpoint with a lifecycle beside them.
+TEST(Database, VersionFourFileIsMigratedAndThenHoldsLifecycles) {
+  TempDir dir;
+  const std::string path = dir.file("v4.db");
+  write_raw_file(path, R"sql(
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE scopes (id INTEGER PRIMARY KEY, account TEXT NOT NULL, region TEXT NOT NULL, type TEXT NOT NULL,
+        UNIQUE (account, region, type));
+      CREATE TABLE resources (scope INTEGER NOT NULL REFERENCES scopes (id), name_key TEXT NOT NULL,
+        name TEXT NOT NULL, creation_ms INTEGER NOT NULL, document TEXT NOT NULL, tags TEXT NOT NULL DEFAULT '[]');
+      CREATE UNIQUE INDEX resources_by_name ON resources (scope, name_key);
+      CREATE INDEX resources_by_creation ON resources (scope, creation_ms, name_key, name);
+      INSERT INTO meta VALUES ('secret', 'v4-secret');
+      INSERT INTO scopes VALUES (1, '123456789012', 'us-east-1', 'model'), (2, '123456789012', 'us-east-1',
+        'endpoint-config');
+      INSERT INTO resources VALUES (1, 'older', 'Older', 1, '{"ModelName":"Older"}', '[["team","ml",0],["x","",2]]');
+      INSERT INTO resources (scope, name_key, name, creation_ms, document) VALUES
+        (1, 'newer', 'newer', 2, '{"ModelName":"newer"}'), (2, 'cfg', 'Cfg', 3, '{"EndpointConfigName":"Cfg"}');
+      PRAGMA user_version = 4;
+    )sql");
+  Database db(path);
+  std::int64_t now = 1000;
+  ResourceStore store(db, [&] { return now; });
+  EXPECT_EQ(schema_version(db), 5);
+  EXPECT_EQ(db.secret(), "v4-secret");
+  auto older = store.find(kScope, "model", "OLDER");
+  ASSERT_TRUE(older);
+  EXPECT_EQ(older->name, "Older");
+  EXPECT_EQ(older->creation_ms, 1);
+  EXPECT_EQ(older->document, "{\"ModelName\":\"Older\"}");
+  EXPECT_EQ(store.tags(kScope, "model", "older"), (std::vector<Tag>{{"team", "ml"}, {"x", ""}}));
+  EXPECT_EQ(store.find(kScope, "endpoint-config", "cfg")->document, "{\"EndpointConfigName\":\"Cfg\"}");
+  PageQuery query;
+  EXPECT_EQ(names(store.page(kScope, "model", query)), (std::vector<std::string>{"newer", "Older"}));
+  // A new tag goes after the highest position the file held.
+  EXPECT_EQ(store.add_tags(kScope, "model", "older", {{"new", "1"}}, 50), TagWrite::kDone);
+  EXPECT_EQ(store.tag_page(kScope, "model", "older", 0, 10)->back().position, 3);
+  EXPECT_FALSE(store.insert(kScope, "model", resource("NEWER", 4), {}));
+
+  // An endpoint with a lifecycle, in a scope the file did not have.
+  ASSERT_TRUE(store.insert(kScope, "endpoint",
+                           {"Ep", 1000, "{}", Lifecycle{"Creating", 1000, 1500, "InService", {}}},
+                           {{"k", "v"}}));
+  PageQuery endpoints;
+  endpoints.lifecycle = true;
+  endpoints.now_ms = 1499;
+  auto rows = store.page(kScope, "endpoint", endpoints);
+  ASSERT_EQ(names(rows), (std::vector<std::string>{"Ep"}));
+  EXPECT_EQ(rows[0].status, "Creating");
+  endpoints.now_ms = 1500;
+  EXPECT_EQ(store.page(kScope, "endpoint", endpoints)[0].status, "InService");
+  ASSERT_TRUE(store.replace(kScope, "endpoint", "ep", [](const Resource& r) -> std::optional<Resource> {
+    return Resource{r.name, r.creation_ms, "{}", Lifecycle{"Deleting", 2000, 2500, "", 2500}};
+  }));
+  now = 2500;
+  EXPECT_FALSE(store.find(kScope, "endpoint", "ep"));
+  // The migrated rows have no lifecycle, so they are never gone.
+  now = 9'000'000'000'000;
+  EXPECT_TRUE(store.find(kScope, "model", "older"));
+  EXPECT_TRUE(store.find(kScope, "endpoint-config", "cfg"));
 }
 
 TEST(Database, SecretsDifferBetweenDatabases) {
