@@ -195,7 +195,8 @@ SerializedJson list_resources(const Context& context, const identity::Caller& ca
     out += ',';
     append_member(out, "NextToken");
     append_json_string(out, encode_page_token(context.token_secret, binding,
-                                              {last.creation_ms, last.name_key, last.status}));
+                                              {last.creation_ms, last.name_key,
+                                               query.sort == store::SortKey::kStatus ? last.status : ""}));
   }
   out += '}';
   return output;

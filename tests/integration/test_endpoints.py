@@ -25,7 +25,8 @@ ROLLING = {"RollingUpdatePolicy": {"MaximumBatchSize": {"Type": "CAPACITY_PERCEN
 # DescribeEndpointOutput's members in the AWS model's order: how SageMaker serializes the document.
 DESCRIBE_ORDER = ["EndpointName", "EndpointArn", "EndpointConfigName", "ProductionVariants", "DataCaptureConfig",
                   "EndpointStatus", "FailureReason", "CreationTime", "LastModifiedTime", "LastDeploymentConfig",
-                  "AsyncInferenceConfig", "PendingDeploymentSummary", "ExplainerConfig", "ShadowProductionVariants"]
+                  "AsyncInferenceConfig", "PendingDeploymentSummary", "ExplainerConfig", "ShadowProductionVariants",
+                  "MetricsConfig"]
 IN_PROGRESS = ("Creating", "Updating", "Deleting")
 
 
@@ -242,6 +243,7 @@ class EndpointTest(EndpointTestCase):
         self.assertEqual(described["AsyncInferenceConfig"], config["AsyncInferenceConfig"])
         self.assertEqual(described["AsyncInferenceConfig"]["OutputConfig"]["NotificationConfig"], {})
         self.assertEqual(described["ExplainerConfig"], config["ExplainerConfig"])
+        self.assertEqual(described["MetricsConfig"], config["MetricsConfig"])
         self.assertEqual([k for k in DESCRIBE_ORDER if k in described], list(described.keys()))
         for absent in ("FailureReason", "LastDeploymentConfig", "PendingDeploymentSummary"):
             self.assertNotIn(absent, described)
