@@ -5,8 +5,11 @@
 #include <openssl/hmac.h>
 #include <sys/random.h>
 
+#include <array>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
+#include <random>
 #include <stdexcept>
 
 namespace sagebox::crypto {
@@ -43,6 +46,20 @@ bool equal_in_constant_time(std::string_view a, std::string_view b) {
 
 // The kernel's generator (getrandom(2)) rather than OpenSSL's: the same quality, without loading OpenSSL's
 // configuration at startup, which a new database (its secret) would otherwise pay for.
+std::string request_id() {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  std::array<std::uint8_t, 16> bytes;
+  for (std::size_t i = 0; i < bytes.size(); i += 8) {
+    std::uint64_t word = random();
+    for (std::size_t j = 0; j < 8; ++j) bytes[i + j] = static_cast<std::uint8_t>(word >> (8 * j));
+  }
+  bytes[6] = static_cast<std::uint8_t>((bytes[6] & 0x0f) | 0x40);
+  bytes[8] = static_cast<std::uint8_t>((bytes[8] & 0x3f) | 0x80);
+  const std::string digits = hex(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  return digits.substr(0, 8) + "-" + digits.substr(8, 4) + "-" + digits.substr(12, 4) + "-" + digits.substr(16, 4) +
+         "-" + digits.substr(20);
+}
+
 std::string random_bytes(std::size_t count) {
   std::string bytes(count, '\0');
   std::size_t filled = 0;

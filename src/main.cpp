@@ -6,8 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "sagebox/admin/admin_api.hpp"
 #include "sagebox/config.hpp"
-#include "sagebox/error.hpp"
+#include "sagebox/http/router.hpp"
 #include "sagebox/http/server.hpp"
 #include "sagebox/identity/caller.hpp"
 #include "sagebox/log.hpp"
@@ -32,25 +33,6 @@ std::map<std::string, std::string> sagebox_environment() {
 }
 
 using namespace sagebox;
-
-http::Routes routes(protocol::JsonProtocol& api, sagemaker::Service& service, const identity::IdentityConfig& identity,
-                    const std::string& admin_token) {
-  http::Routes r;
-  r.api = [&api](const http::Request& request) { return api.handle(request); };
-  r.health = [] { return protocol::json_response(200, Json{{"status", "ok"}, {"version", SAGEBOX_VERSION}}); };
-  r.reset = [&service, &identity, &admin_token](const http::Request& request) {
-    if (!identity::admin_allowed(request, identity, admin_token)) {
-      return protocol::error_response(ApiError("AccessDeniedException",
-                                               "The reset paths need the admin token in the X-Sagebox-Admin-Token "
-                                               "header.",
-                                               403));
-    }
-    service.reset();
-    return protocol::json_response(200, Json{{"status", "ok"}});
-  };
-  r.error = [](int status, std::string_view message) { return protocol::transport_error_response(status, message); };
-  return r;
-}
 
 }  // namespace
 
@@ -78,7 +60,15 @@ int main(int argc, char** argv) {
     store::Database database(config.db_path);
     sagemaker::Service service(database, schema, {config.transition_delay.count()});
     protocol::JsonProtocol api(service, schema, identity);
-    http::Server server(config, routes(api, service, identity, config.admin_token));
+    admin::AdminApi admin(service, identity, config.admin_token);
+    // Requests that fail before any route takes them (413, 400, 503 …) are answered as API errors.
+    http::Router router(protocol::transport_error_response);
+    admin.add_routes(router);
+    // Every other path: the SageMaker API, which clients may give a base path.
+    router.add("POST", "/**", [&api](const http::Request& request, const http::PathParams&) {
+      return api.handle(request);
+    });
+    http::Server server(config, std::move(router));
     // An IPv6 literal needs brackets in a URL.
     const bool ipv6 = config.host.find(':') != std::string::npos;
     std::cout << "sagebox listening on http://" << (ipv6 ? "[" + config.host + "]" : config.host) << ":"

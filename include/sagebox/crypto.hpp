@@ -20,6 +20,10 @@ std::string sha256_hex(std::string_view data);
 // Whether `a` and `b` are equal, in time that depends only on their lengths (for secrets and signatures).
 bool equal_in_constant_time(std::string_view a, std::string_view b);
 
+// A fresh version-4 UUID in lowercase, as AWS prints request ids. From a fast per-thread generator: unique, not
+// secret.
+std::string request_id();
+
 // `count` bytes from OpenSSL's CSPRNG. Throws std::runtime_error if it cannot deliver.
 std::string random_bytes(std::size_t count);
 

@@ -1,5 +1,5 @@
-// ApiError: the one error type of sagebox. Any stage may throw it; protocol/ alone turns it into bytes
-// (`{"__type": code, "message": message}` with http_status).
+// ApiError: the one error type of sagebox. Any stage may throw it; the front door that took the request (protocol/
+// or admin/) alone turns it into bytes (`{"__type": code, "message": message}` with http_status).
 #pragma once
 
 #include <stdexcept>

@@ -70,8 +70,6 @@ constexpr std::size_t kDescriptorReserve = 64;
 // would spin.
 constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(100);
 constexpr auto kLogInterval = std::chrono::seconds(1);
-// An unknown method is echoed in the 405 message up to this length.
-constexpr std::size_t kShownMethodLength = 32;
 
 // A warning that a hostile peer can trigger at will: written at most once per kLogInterval, with the count
 // of those held back since, so that a flood neither floods the log nor blocks on a full stderr pipe.
@@ -155,66 +153,17 @@ BeastResponse to_beast(Response response, unsigned version, bool keep_alive) {
   return out;
 }
 
-// The route's own error builder may itself fail; the server must still answer something.
-Response error_response(const Routes& routes, int status, std::string_view message) {
+// A handler that throws gets 500; the server keeps serving.
+// `what` names the request in the log (method and target).
+Reply run_handler(const Router& router, std::string_view what, const std::function<Reply()>& handler) {
   try {
-    if (routes.error) return routes.error(status, message);
+    return handler();
   } catch (const std::exception& e) {
-    log::warn(std::string("error route failed: ") + e.what());
+    log::warn("handler failed for " + std::string(what) + ": " + e.what());
+    return router.error(500, std::string("Internal error: ") + e.what());
   } catch (...) {
-    log::warn("error route failed");
-  }
-  Response fallback;
-  fallback.status = status;
-  fallback.content_type = "text/plain";
-  fallback.body = std::string(message) + "\n";
-  return fallback;
-}
-
-Response method_not_allowed(const Routes& routes, std::string_view method, std::string_view allow) {
-  const std::string shown = method.size() <= kShownMethodLength
-                                ? std::string(method)
-                                : std::string(method.substr(0, kShownMethodLength)) + "...";
-  Response response =
-      error_response(routes, 405, "Method " + shown + " is not allowed here; use " + std::string(allow));
-  response.headers.emplace_back("Allow", std::string(allow));
-  return response;
-}
-
-// The path without query string and without one trailing slash.
-std::string_view path_of(std::string_view target) {
-  std::string_view path = target.substr(0, target.find('?'));
-  if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
-  return path;
-}
-
-bool is_admin_path(std::string_view path) {
-  return path == "/_sagebox" || path.rfind("/_sagebox/", 0) == 0 || path == "/moto-api" ||
-         path.rfind("/moto-api/", 0) == 0;
-}
-
-Response route(const Routes& routes, const Request& request) {
-  const std::string_view path = path_of(request.target);
-  if (path == "/_sagebox/health") {
-    return request.method == "GET" ? routes.health() : method_not_allowed(routes, request.method, "GET");
-  }
-  if (path == "/_sagebox/reset" || path == "/moto-api/reset") {
-    return request.method == "POST" ? routes.reset(request) : method_not_allowed(routes, request.method, "POST");
-  }
-  if (is_admin_path(path)) return error_response(routes, 404, "No such admin path: " + std::string(path));
-  if (request.method == "POST") return routes.api(request);
-  return method_not_allowed(routes, request.method, "POST");
-}
-
-Response handle(const Routes& routes, const Request& request) {
-  try {
-    return route(routes, request);
-  } catch (const std::exception& e) {
-    log::warn("handler failed for " + request.method + " " + request.target + ": " + e.what());
-    return error_response(routes, 500, std::string("Internal error: ") + e.what());
-  } catch (...) {
-    log::warn("handler failed for " + request.method + " " + request.target);
-    return error_response(routes, 500, "Internal error");
+    log::warn("handler failed for " + std::string(what));
+    return router.error(500, "Internal error");
   }
 }
 
@@ -239,7 +188,7 @@ std::vector<std::unique_ptr<net::io_context>> make_loops(unsigned count) {
 // here.
 class ServerCore {
  public:
-  ServerCore(const Config& config, Routes routes);
+  ServerCore(const Config& config, Router router);
   ~ServerCore();
 
   std::uint16_t port() const { return port_; }
@@ -252,7 +201,7 @@ class ServerCore {
   bool draining() const { return draining_; }
 
   const Config& config() const { return config_; }
-  const Routes& routes() const { return routes_; }
+  const Router& router() const { return router_; }
   void unregister(std::uint64_t id, bool refused);
   // For requests rejected before they were whole (400, 413, 431): a hostile client can send many.
   void warn_rejected(const std::string& message) { rejected_warning_(message); }
@@ -275,7 +224,7 @@ class ServerCore {
   std::chrono::steady_clock::duration sweep_interval() const;
 
   Config config_;
-  Routes routes_;
+  Router router_;
 
   // Declared before the io_context so that sessions destroyed along with it can still unregister.
   std::mutex mutex_;
@@ -308,9 +257,19 @@ class ServerCore {
   ThrottledWarning rejected_warning_;
 };
 
+// What a session keeps of a request while its reply is being carried out.
+struct Exchange {
+  unsigned version = 11;
+  bool keep_alive = false;
+  bool head = false;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::string what;  // method and target, for the log
+};
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, ServerCore& core) : socket_(std::move(socket)), core_(core) {}
+  Session(tcp::socket&& socket, ServerCore& core)
+      : socket_(std::move(socket)), pause_(socket_.get_executor()), core_(core) {}
   ~Session() {
     if (id_ != 0) core_.unregister(id_, refused_);
   }
@@ -331,7 +290,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // For a connection over the cap: answers 503 at once, without reading a request, then closes.
   void refuse(std::string message) {
     net::dispatch(socket_.get_executor(), [self = shared_from_this(), message = std::move(message)] {
-      Response response = error_response(self->core_.routes(), 503, message);
+      Response response = self->core_.router().error(503, message);
       response.headers.emplace_back("Retry-After", "1");
       self->linger_ = kLingerAfterRefusal;
       self->write(std::move(response), 11, false);
@@ -414,21 +373,64 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_read(beast::error_code ec, std::size_t) {
     if (ec) return on_read_failed(ec);
     BeastRequest beast_request = parser_->release();
-    const unsigned version = beast_request.version();
-    const bool keep_alive = beast_request.keep_alive();
-    const bool head = beast_request.method() == bhttp::verb::head;
+    Exchange exchange;
+    exchange.version = beast_request.version();
+    exchange.keep_alive = beast_request.keep_alive();
+    exchange.head = beast_request.method() == bhttp::verb::head;
     const Request request = to_request(std::move(beast_request));
+    exchange.what = request.method + " " + request.target;
+    const Router& router = core_.router();
+    Reply reply = run_handler(router, exchange.what, [&] { return router.route(request); });
+    carry_out(std::move(reply), std::move(exchange));
+  }
 
-    const auto started = std::chrono::steady_clock::now();
-    Response response = handle(core_.routes(), request);
-    if (log::enabled(LogLevel::kDebug)) {
-      const auto us =
-          std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started)
-              .count();
-      log::debug(request.method + " " + request.target + " " + std::to_string(response.status) + " " +
-                 std::to_string(us) + "us");
+  // Waits out the reply's delay, asks its `then` for the reply after it, and finally takes the reply's action.
+  void carry_out(Reply reply, Exchange exchange) {
+    if (reply.delay > std::chrono::milliseconds::zero()) {
+      // The connection is busy meanwhile (a stop waits for it, up to the grace period); the deadline only makes
+      // sure it cannot wait forever.
+      expires_after(reply.delay + core_.config().read_timeout);
+      pause_.expires_after(reply.delay);
+      reply.delay = std::chrono::milliseconds::zero();
+      pause_.async_wait([self = shared_from_this(), reply = std::move(reply),
+                         exchange = std::move(exchange)](beast::error_code ec) mutable {
+        if (ec || !self->socket_.is_open()) return;  // closed meanwhile (stop, timeout)
+        self->carry_out(std::move(reply), std::move(exchange));
+      });
+      return;
     }
-    write(std::move(response), version, keep_alive && !closing_ && !core_.draining(), head);
+    if (reply.then) {
+      const std::function<Reply()> then = std::move(reply.then);
+      Reply next = run_handler(core_.router(), exchange.what, then);
+      return carry_out(std::move(next), std::move(exchange));
+    }
+    if (log::enabled(LogLevel::kDebug)) {
+      const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                            exchange.started)
+                          .count();
+      const std::string outcome = reply.action == Reply::Action::kRespond ? std::to_string(reply.response.status)
+                                  : reply.action == Reply::Action::kClose   ? "closed"
+                                                                            : "reset";
+      log::debug(exchange.what + " " + outcome + " " + std::to_string(us) + "us");
+    }
+    switch (reply.action) {
+      case Reply::Action::kRespond:
+        return write(std::move(reply.response), exchange.version,
+                     exchange.keep_alive && !closing_ && !core_.draining(), exchange.head);
+      case Reply::Action::kClose: {
+        busy_ = false;
+        beast::error_code ignored;
+        socket_.shutdown(tcp::socket::shutdown_both, ignored);
+        return close();
+      }
+      case Reply::Action::kReset: {
+        busy_ = false;
+        // Linger on with a zero timeout: close() discards what is unsent and sends RST instead of FIN.
+        beast::error_code ignored;
+        socket_.set_option(net::socket_base::linger(true, 0), ignored);
+        return close();
+      }
+    }
   }
 
   void on_read_failed(const beast::error_code& ec) {
@@ -451,7 +453,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void fail(const std::string& message, int status) {
     core_.warn_rejected("rejected request (" + std::to_string(status) + "): " + message);
     linger_ = kLingerAfterError;
-    write(error_response(core_.routes(), status, message), 11, false);
+    write(core_.router().error(status, message), 11, false);
   }
 
   // A response to HEAD keeps its Content-Length but sends no body, or the client would misread the stream.
@@ -492,6 +494,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void close() {
     deadline_.store(kNoDeadline, std::memory_order_relaxed);
+    pause_.cancel();
     beast::error_code ignored;
     socket_.close(ignored);
   }
@@ -502,6 +505,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   tcp::socket socket_;
+  net::steady_timer pause_;  // a reply's delay
   // When the operation under way must have finished; checked by ServerCore's sweep, which closes the connection
   // once it has passed. A plain store per operation instead of a timer: no timer queue, no timerfd update.
   std::atomic<std::int64_t> deadline_{kNoDeadline};
@@ -519,9 +523,9 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<Linger> linger_;  // set: the response written is the last; linger as told, then close
 };
 
-ServerCore::ServerCore(const Config& config, Routes routes)
+ServerCore::ServerCore(const Config& config, Router router)
     : config_(config),
-      routes_(std::move(routes)),
+      router_(std::move(router)),
       loops_(make_loops(thread_count())),
       control_(net::make_strand(*loops_.front())),
       acceptor_(control_),
@@ -742,8 +746,8 @@ struct Server::Impl : ServerCore {
   using ServerCore::ServerCore;
 };
 
-Server::Server(const Config& config, Routes routes)
-    : impl_(std::make_shared<Impl>(config, std::move(routes))) {}
+Server::Server(const Config& config, Router router)
+    : impl_(std::make_shared<Impl>(config, std::move(router))) {}
 
 Server::~Server() = default;
 

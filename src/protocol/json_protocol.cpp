@@ -1,11 +1,8 @@
 #include "sagebox/protocol/json_protocol.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
-#include <cstdint>
 #include <exception>
-#include <random>
 #include <string>
 #include <variant>
 
@@ -17,21 +14,6 @@ namespace sagebox::protocol {
 namespace {
 
 constexpr std::string_view kContentType = "application/x-amz-json-1.1";
-
-// A version-4 UUID in lowercase, as AWS prints request ids.
-std::string request_id() {
-  thread_local std::mt19937_64 random{std::random_device{}()};
-  std::array<std::uint8_t, 16> bytes;
-  for (std::size_t i = 0; i < bytes.size(); i += 8) {
-    std::uint64_t word = random();
-    for (std::size_t j = 0; j < 8; ++j) bytes[i + j] = static_cast<std::uint8_t>(word >> (8 * j));
-  }
-  bytes[6] = static_cast<std::uint8_t>((bytes[6] & 0x0f) | 0x40);
-  bytes[8] = static_cast<std::uint8_t>((bytes[8] & 0x3f) | 0x80);
-  const std::string digits = crypto::hex(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
-  return digits.substr(0, 8) + "-" + digits.substr(8, 4) + "-" + digits.substr(12, 4) + "-" + digits.substr(16, 4) +
-         "-" + digits.substr(20);
-}
 
 // SageMaker's modeled exceptions carry `Message`; Coral's generic ones `message` (AWS-BEHAVIOR §1).
 bool uses_capital_message(std::string_view code) {
@@ -126,7 +108,7 @@ http::Response json_response(int status, SerializedJson body) {
   http::Response response;
   response.status = status;
   response.content_type = std::string(kContentType);
-  response.headers.emplace_back("x-amzn-RequestId", request_id());
+  response.headers.emplace_back("x-amzn-RequestId", crypto::request_id());
   response.body = std::move(body.text);
   return response;
 }

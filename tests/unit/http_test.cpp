@@ -8,6 +8,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -24,9 +25,12 @@ namespace bhttp = boost::beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using sagebox::Config;
+using sagebox::http::Handler;
+using sagebox::http::PathParams;
+using sagebox::http::Reply;
 using sagebox::http::Request;
 using sagebox::http::Response;
-using sagebox::http::Routes;
+using sagebox::http::Router;
 using sagebox::http::Server;
 using namespace std::chrono_literals;
 
@@ -37,13 +41,25 @@ Response text(int status, std::string body) {
   return r;
 }
 
-// A server on an ephemeral port, run on its own thread, with stub routes that record what they saw.
+// A server on an ephemeral port, run on its own thread, with stub routes that record what they saw: the API on
+// every POST, and admin-like paths as a front door would register them.
 class Harness {
  public:
   Harness() {
     config.port = 0;
     config.threads = 2;
-    routes.api = [this](const Request& request) {
+    error = [](int status, std::string_view message) {
+      Response r = text(status, "error:" + std::string(message));
+      r.headers.emplace_back("X-Test-Error", std::to_string(status));
+      return r;
+    };
+  }
+
+  ~Harness() { stop_and_join(); }
+
+  Router make_router() {
+    Router router(error);
+    router.add("POST", "/**", [this](const Request& request, const PathParams&) {
       std::lock_guard lock(mutex);
       last = request;
       ++api_calls;
@@ -56,23 +72,23 @@ class Harness {
       Response r = text(200, "api:" + request.body);
       r.headers.emplace_back("X-Echo", "yes");
       return r;
-    };
-    routes.health = [] { return text(200, "healthy"); };
-    routes.reset = [this](const Request&) {
+    });
+    router.add("GET", "/_sagebox/health", [](const Request&, const PathParams&) { return text(200, "healthy"); });
+    const Handler reset = [this](const Request&, const PathParams&) {
       ++resets;
       return text(200, "reset");
     };
-    routes.error = [](int status, std::string_view message) {
-      Response r = text(status, "error:" + std::string(message));
-      r.headers.emplace_back("X-Test-Error", std::to_string(status));
-      return r;
-    };
+    router.add("POST", "/_sagebox/reset", reset);
+    router.add("POST", "/moto-api/reset", reset);
+    router.add("*", "/_sagebox/**", [this](const Request& request, const PathParams&) {
+      return Reply(error(404, "No such admin path: " + std::string(sagebox::http::path_of(request.target))));
+    });
+    if (more_routes) more_routes(router);
+    return router;
   }
 
-  ~Harness() { stop_and_join(); }
-
   void start() {
-    server = std::make_unique<Server>(config, routes);
+    server = std::make_unique<Server>(config, make_router());
     thread = std::thread([this] { server->run(); });
   }
 
@@ -87,7 +103,8 @@ class Harness {
   std::uint16_t port() const { return server->port(); }
 
   Config config;
-  Routes routes;
+  sagebox::http::ErrorBuilder error;
+  std::function<void(Router&)> more_routes;  // a test's own routes
   std::unique_ptr<Server> server;
   std::thread thread;
   std::mutex mutex;
@@ -181,7 +198,7 @@ TEST(HttpServer, PostGoesToApiWithLowercasedHeadersAndIntactBody) {
   EXPECT_EQ(h.last->body, body);
 }
 
-TEST(HttpServer, AdminRoutes) {
+TEST(HttpServer, RoutesByPathAndMethod) {
   Harness h;
   h.start();
   Client client(h.port());
@@ -308,7 +325,7 @@ TEST(HttpServer, ThrowingHandlerGives500AndServerKeepsServing) {
 
 TEST(HttpServer, ThrowingErrorRouteStillAnswers) {
   Harness h;
-  h.routes.error = [](int, std::string_view) -> Response { throw std::runtime_error("no"); };
+  h.error = [](int, std::string_view) -> Response { throw std::runtime_error("no"); };
   h.start();
   Client client(h.port());
   const auto response = client.send(bhttp::verb::post, "/", "boom");
@@ -409,7 +426,7 @@ TEST(HttpServer, StopBeforeAnyConnectionReturnsPromptly) {
 
 TEST(HttpServer, StopBeforeRunMakesRunReturn) {
   Harness h;
-  h.server = std::make_unique<Server>(h.config, h.routes);
+  h.server = std::make_unique<Server>(h.config, h.make_router());
   h.server->stop();
   h.server->stop();  // idempotent
   const auto started = std::chrono::steady_clock::now();
@@ -428,7 +445,7 @@ TEST(HttpServer, StopFromAHandler) {
 
 TEST(HttpServer, ConstructWithoutRunIsSafe) {
   Harness h;
-  h.server = std::make_unique<Server>(h.config, h.routes);
+  h.server = std::make_unique<Server>(h.config, h.make_router());
   EXPECT_NE(h.server->port(), 0);
 }
 
@@ -438,7 +455,7 @@ TEST(HttpServer, BindConflictThrows) {
   Config second = h.config;
   second.port = h.port();
   try {
-    Server other(second, h.routes);
+    Server other(second, h.make_router());
     FAIL() << "expected a bind failure";
   } catch (const std::runtime_error& e) {
     const std::string what = e.what();
@@ -543,6 +560,229 @@ TEST(HttpServer, AbsurdMethodGets405WithoutEchoingItWhole) {
   EXPECT_EQ(response.result_int(), 405);
   EXPECT_EQ(response.body(), "error:Method " + std::string(32, 'X') + "... is not allowed here; use POST");
   EXPECT_EQ(client.send(bhttp::verb::post, "/", "next").body(), "api:next");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The router alone: which route takes which request.
+
+Request request_for(std::string method, std::string target) {
+  Request request;
+  request.method = std::move(method);
+  request.target = std::move(target);
+  return request;
+}
+
+// A handler that answers its name and its parameters: "name k=v ...".
+Handler named(std::string name) {
+  return [name = std::move(name)](const Request&, const PathParams& params) {
+    std::string body = name;
+    for (const auto& [key, value] : params) body += " " + key + "=" + value;
+    return Reply(text(200, body));
+  };
+}
+
+Response error_text(int status, std::string_view message) { return text(status, "error:" + std::string(message)); }
+
+TEST(Router, TheMostSpecificPatternTakesThePath) {
+  Router router(error_text);
+  router.add("POST", "/**", named("api"));
+  router.add("*", "/admin/**", named("admin-any"));
+  router.add("GET", "/admin/faults", named("faults"));
+  router.add("DELETE", "/admin/faults/{id}", named("fault"));
+  router.add("GET", "/admin/faults/{id}/log", named("log"));
+  router.add("GET", "/admin/faults/all", named("all"));
+  const auto body = [&router](std::string method, std::string target) {
+    return router.route(request_for(std::move(method), std::move(target))).response.body;
+  };
+  EXPECT_EQ(body("POST", "/"), "api");
+  EXPECT_EQ(body("POST", "/base/path?x=1"), "api");
+  EXPECT_EQ(body("POST", "/administrator"), "api");
+  EXPECT_EQ(body("POST", "//admin/faults"), "api");
+  EXPECT_EQ(body("POST", "http://host/admin/faults"), "api");  // absolute form: only "/**" takes it
+  EXPECT_EQ(body("POST", "*"), "api");
+  EXPECT_EQ(body("PUT", "/admin"), "admin-any");
+  EXPECT_EQ(body("POST", "/admin/other/deeper"), "admin-any");
+  EXPECT_EQ(body("GET", "/admin/faults"), "faults");
+  EXPECT_EQ(body("GET", "/admin/faults/?x=1"), "faults");
+  EXPECT_EQ(body("DELETE", "/admin/faults/fault-7"), "fault id=fault-7");
+  EXPECT_EQ(body("DELETE", "/admin/faults/fault-7/"), "fault id=fault-7");
+  EXPECT_EQ(body("GET", "/admin/faults/x/log"), "log id=x");
+  EXPECT_EQ(body("GET", "/admin/faults/all"), "all");  // literal before {id}
+  EXPECT_EQ(body("POST", "/admin/faults//log"), "admin-any");  // {id} takes no empty segment
+  EXPECT_EQ(body("POST", "/admin/faults/x/log/more"), "admin-any");
+}
+
+TEST(Router, AMethodWithoutARouteGets405NamingThePatternsMethods) {
+  Router router(error_text);
+  router.add("GET", "/faults", named("list"));
+  router.add("POST", "/faults", named("add"));
+  router.add("DELETE", "/faults", named("clear"));
+  router.add("POST", "/**", named("api"));
+  const Reply reply = router.route(request_for("PUT", "/faults"));
+  EXPECT_EQ(reply.action, Reply::Action::kRespond);
+  EXPECT_EQ(reply.response.status, 405);
+  EXPECT_EQ(reply.response.body, "error:Method PUT is not allowed here; use GET, POST, DELETE");
+  ASSERT_EQ(reply.response.headers.size(), 1u);
+  EXPECT_EQ(reply.response.headers[0], std::make_pair(std::string("Allow"), std::string("GET, POST, DELETE")));
+  // The pattern that took the path answers, even though a less specific one has the method.
+  EXPECT_EQ(router.route(request_for("HEAD", "/faults")).response.status, 405);
+  EXPECT_EQ(router.route(request_for("GET", "/elsewhere")).response.body,
+            "error:Method GET is not allowed here; use POST");
+}
+
+TEST(Router, NoMatchingPatternGets404) {
+  Router router(error_text);
+  router.add("GET", "/", named("root"));
+  router.add("GET", "/a/{x}", named("a"));
+  EXPECT_EQ(router.route(request_for("GET", "/")).response.body, "root");
+  EXPECT_EQ(router.route(request_for("GET", "/?q")).response.body, "root");
+  const Reply missing = router.route(request_for("GET", "/a"));
+  EXPECT_EQ(missing.response.status, 404);
+  EXPECT_EQ(missing.response.body, "error:No route for /a");
+  EXPECT_EQ(router.route(request_for("GET", "/a/b/c")).response.status, 404);
+}
+
+TEST(Router, BadRegistrationsThrow) {
+  Router router(error_text);
+  router.add("GET", "/a/{id}", named("a"));
+  router.add("POST", "/a/{id}", named("a"));  // another method on the same pattern
+  for (const char* pattern : {"", "a", "/a/", "//a", "/a//b", "/**/a", "/a*", "/{}", "/{a-b}", "/a{b}", "/***"}) {
+    EXPECT_THROW(router.add("GET", pattern, named("x")), std::invalid_argument) << pattern;
+  }
+  EXPECT_THROW(router.add("GET", "/a/{id}", named("again")), std::invalid_argument);
+  try {
+    router.add("DELETE", "/a/{name}", named("other name"));
+    FAIL() << "expected a conflict";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "route pattern '/a/{name}' matches the same paths as '/a/{id}'");
+  }
+}
+
+TEST(Router, ErrorFallsBackToPlainTextWhenTheBuilderFails) {
+  Router router([](int, std::string_view) -> Response { throw std::runtime_error("no"); });
+  const Response response = router.error(413, "too big");
+  EXPECT_EQ(response.status, 413);
+  EXPECT_EQ(response.content_type, "text/plain");
+  EXPECT_EQ(response.body, "too big\n");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Replies that wait or drop the connection.
+
+TEST(HttpServer, ADelayedReplyHoldsNoThread) {
+  Harness h;
+  h.config.threads = 1;  // one event loop: a sleeping handler would stall every connection
+  std::atomic<int> thens{0};
+  h.more_routes = [&thens](Router& router) {
+    router.add("POST", "/pause/{ms}", [&thens](const Request& request, const PathParams& params) {
+      Reply reply;
+      reply.delay = std::chrono::milliseconds(std::stoi(params.at("ms")));
+      reply.then = [&thens, body = request.body] {
+        ++thens;
+        return Reply(text(200, "after:" + body));
+      };
+      return reply;
+    });
+  };
+  h.start();
+  std::optional<bhttp::response<bhttp::string_body>> paused;
+  std::chrono::steady_clock::duration paused_for{};
+  std::thread slow([&] {
+    const auto started = std::chrono::steady_clock::now();
+    Client client(h.port());
+    paused = client.send(bhttp::verb::post, "/pause/600", "x");
+    paused_for = std::chrono::steady_clock::now() - started;
+  });
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(thens, 0);
+  Client other(h.port());
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(other.send(bhttp::verb::post, "/", "meanwhile").body(), "api:meanwhile");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 300ms);
+  slow.join();
+  ASSERT_TRUE(paused.has_value());
+  EXPECT_EQ(paused->body(), "after:x");
+  EXPECT_TRUE(paused->keep_alive());
+  EXPECT_GE(paused_for, 550ms);
+  EXPECT_EQ(thens, 1);
+}
+
+TEST(HttpServer, RepliesThatCloseOrResetTheConnection) {
+  Harness h;
+  h.more_routes = [](Router& router) {
+    router.add("POST", "/drop/{how}", [](const Request&, const PathParams& params) {
+      Reply reply;
+      reply.action = params.at("how") == "reset" ? Reply::Action::kReset : Reply::Action::kClose;
+      reply.delay = 50ms;
+      return reply;
+    });
+  };
+  h.start();
+  for (const std::string how : {"close", "reset"}) {
+    Client client(h.port());
+    bhttp::request<bhttp::string_body> request{bhttp::verb::post, "/drop/" + how, 11};
+    request.prepare_payload();
+    bhttp::write(client.stream(), request);
+    char byte;
+    beast::error_code ec;
+    client.stream().read_some(net::buffer(&byte, 1), ec);
+    EXPECT_EQ(ec, how == "reset" ? beast::error_code(net::error::connection_reset)
+                                 : beast::error_code(net::error::eof))
+        << how << ": " << ec.message();
+  }
+  Client after(h.port());
+  EXPECT_EQ(after.send(bhttp::verb::post, "/", "still").body(), "api:still");
+}
+
+TEST(HttpServer, AThrowingThenGets500) {
+  Harness h;
+  h.more_routes = [](Router& router) {
+    router.add("POST", "/late", [](const Request&, const PathParams&) {
+      Reply reply;
+      reply.then = []() -> Reply { throw std::runtime_error("late failure"); };
+      return reply;
+    });
+  };
+  h.start();
+  Client client(h.port());
+  const auto response = client.send(bhttp::verb::post, "/late");
+  EXPECT_EQ(response.result_int(), 500);
+  EXPECT_EQ(response.body(), "error:Internal error: late failure");
+  EXPECT_EQ(client.send(bhttp::verb::post, "/", "next").body(), "api:next");
+}
+
+TEST(HttpServer, StopWaitsForAPausedReplyUpToTheGrace) {
+  Harness h;
+  h.config.shutdown_grace = 1s;
+  h.more_routes = [](Router& router) {
+    router.add("POST", "/pause/{ms}", [](const Request&, const PathParams& params) {
+      Reply reply(text(200, "late"));
+      reply.delay = std::chrono::milliseconds(std::stoi(params.at("ms")));
+      return reply;
+    });
+  };
+  h.start();
+  std::optional<bhttp::response<bhttp::string_body>> short_pause;
+  bool long_pause_closed = false;
+  std::thread short_client([&] {
+    Client client(h.port());
+    short_pause = client.send(bhttp::verb::post, "/pause/300");
+  });
+  std::thread long_client([&] {
+    Client client(h.port());
+    client.write_raw("POST /pause/60000 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+    long_pause_closed = client.closed_by_server(10s);
+  });
+  std::this_thread::sleep_for(100ms);
+  const auto took = h.stop_and_join();
+  short_client.join();
+  long_client.join();
+  ASSERT_TRUE(short_pause.has_value());
+  EXPECT_EQ(short_pause->body(), "late");
+  EXPECT_FALSE(short_pause->keep_alive());
+  EXPECT_TRUE(long_pause_closed);
+  EXPECT_GE(took, 800ms);
+  EXPECT_LT(took, 4s);
 }
 
 }  // namespace

@@ -1,10 +1,11 @@
 // Server: Boost.Beast HTTP/1.1 with keep-alive, a body limit, read timeouts and graceful stop, on a pool of
-// threads. It routes `GET /_sagebox/health`, `POST /_sagebox/reset` (and moto's `POST /moto-api/reset`) to
-// the admin routes and every other POST to the api route. It knows nothing about SageMaker.
+// threads. Every whole request goes to the router it is given (router.hpp), on the connection's own thread; the
+// reply's delay is waited out on that thread's event loop, holding no thread. It names no path and knows nothing
+// about SageMaker.
 //
 // Limits, and what a client meets at each (all from Config unless named here):
 // - max_connections open connections are served at once. One more is accepted and answered at once, without
-//   reading its request, with routes.error(503, "Too many connections (limit N)"), `Retry-After: 1` and
+//   reading its request, with router.error(503, "Too many connections (limit N)"), `Retry-After: 1` and
 //   `Connection: close`; then closed. At most 64 such refusals are in flight; past that a new connection is
 //   closed unanswered. Refusals are logged at warn at most once per second.
 // - A kept-alive connection with no request is closed after idle_timeout; a request (headers and body) must
@@ -17,27 +18,18 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
-#include <string_view>
 
 #include "sagebox/config.hpp"
-#include "sagebox/http/message.hpp"
+#include "sagebox/http/router.hpp"
 
 namespace sagebox::http {
-
-struct Routes {
-  std::function<Response(const Request&)> api;
-  std::function<Response()> health;
-  std::function<Response(const Request&)> reset;  // given the request: it may carry an admin token
-  // Builds the answer to a request that failed before it was whole (e.g. body over the limit: 413).
-  std::function<Response(int status, std::string_view message)> error;
-};
 
 class Server {
  public:
   // Binds and listens at once; throws std::runtime_error when the address cannot be bound.
-  Server(const Config& config, Routes routes);
+  // A request that fails before it is whole (e.g. body over the limit: 413) is answered by router.error().
+  Server(const Config& config, Router router);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -1,7 +1,7 @@
 // JsonProtocol: AWS JSON 1.1. Turns an HTTP request into an operation call and its result (or any ApiError)
 // into the HTTP response. The order of checks is the one Coral services show: parse the body, route by
 // X-Amz-Target, identify the caller, validate the input against its shape, then run the operation. This is the
-// only place where an error becomes bytes.
+// only place where an error of the API becomes bytes (the admin paths are a front door of their own: admin/).
 #pragma once
 
 #include <string_view>
@@ -35,8 +35,8 @@ class JsonProtocol {
 // The AWS-shaped error response for `error`.
 http::Response error_response(const ApiError& error);
 
-// The AWS-shaped response for a request the HTTP layer rejected before it was whole (413 body too large, 400
-// malformed HTTP, 404 unknown path, 500).
+// The AWS-shaped response for a request the HTTP layer or its router refused (413 body too large, 400 malformed
+// HTTP, 405 method not allowed, 500 handler failure, 503 too many connections).
 http::Response transport_error_response(int status, std::string_view message);
 
 // A success response with a JSON body.

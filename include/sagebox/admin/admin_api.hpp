@@ -1,0 +1,47 @@
+// AdminApi: the control plane for test authors, on the same port as the SageMaker API. A front door of its
+// own, beside protocol/: it registers its paths on the router at startup, works on the same service as the
+// API, and is the only place where its answers and errors become bytes. They look like the API's
+// (Content-Type application/x-amz-json-1.1, a fresh x-amzn-RequestId, errors as {"__type", "message"}), so
+// that a client that reads one reads the other.
+//
+//   GET  /_sagebox/health   200 {"status":"ok","version":"…"}
+//   POST /_sagebox/reset    deletes every resource of every account and region: 200 {"status":"ok"}
+//   POST /moto-api/reset    the same, for suites written against moto's server mode
+//
+// Another method on one of these paths: 405 with `Allow` (the router's answer). Any other path under
+// /_sagebox or /moto-api: 404 UnknownOperationException "No such admin path: <path>", so that a mistyped
+// admin path never reaches the SageMaker API. In strict mode with an admin token, every admin path but health
+// needs the header X-Sagebox-Admin-Token with that token (403 AccessDeniedException): health stays open
+// because container health checks cannot send headers, and it tells nothing but that sagebox is up.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "sagebox/http/router.hpp"
+#include "sagebox/identity/caller.hpp"
+#include "sagebox/sagemaker/service.hpp"
+
+namespace sagebox::admin {
+
+class AdminApi {
+ public:
+  // REQUIRES: `service` outlives this object.
+  AdminApi(sagemaker::Service& service, identity::IdentityConfig identity, std::string admin_token);
+  AdminApi(const AdminApi&) = delete;
+  AdminApi& operator=(const AdminApi&) = delete;
+
+  // Registers the admin paths. REQUIRES: this object outlives the router (its routes call into it).
+  void add_routes(http::Router& router);
+
+ private:
+  using Action = std::function<http::Response(const http::Request&, const http::PathParams&)>;
+  // `action` behind the admin token; an ApiError it throws becomes the error answer.
+  http::Handler guarded(Action action) const;
+
+  sagemaker::Service& service_;
+  identity::IdentityConfig identity_;
+  std::string admin_token_;
+};
+
+}  // namespace sagebox::admin

@@ -1,0 +1,98 @@
+// Router: method + path → handler. The server hands every whole request to its router and names no path
+// itself; the front doors (protocol/, admin/) register their routes at startup.
+//
+// A pattern is '/' followed by segments separated by '/', each one of:
+// - literal text, matched exactly (case-sensitive);
+// - `{name}`: any one non-empty segment, handed to the handler as params["name"];
+// - `**`, only as the last segment: any number of segments, none included ("/a/**" matches /a, /a/b and
+//   /a/b/c; "/**" matches every target, even one that does not begin with '/').
+// A request's path is its target without the query and without one trailing slash. The most specific pattern
+// that matches takes the request: compared segment by segment, literal before `{name}` before `**`, and a
+// pattern that ends with the path before one that goes on with `**`. Among that pattern's routes the method
+// chooses (a route for method "*" takes every method that has none of its own); when none fits: 405 with
+// `Allow` naming the pattern's methods. When no pattern matches: 404. Both answers come from the router's
+// error builder.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "sagebox/http/message.hpp"
+
+namespace sagebox::http {
+
+// What a handler makes of a request: a response, or a connection dropped instead; at once, or after a pause
+// that holds no thread (the connection waits on its event loop's timer).
+struct Reply {
+  enum class Action {
+    kRespond,  // write `response`
+    kClose,    // close the connection without a response: the client reads end-of-stream (FIN)
+    kReset,    // abort the connection: the client sees "connection reset by peer" (RST)
+  };
+
+  Reply() = default;
+  // A response is the usual reply, so a handler may simply return one.
+  Reply(Response r) : response(std::move(r)) {}  // NOLINT(google-explicit-constructor)
+
+  Action action = Action::kRespond;
+  Response response;
+  // Waited out first, before `then` runs or the action is taken.
+  std::chrono::milliseconds delay{0};
+  // When set, the reply is what this returns instead (after `delay`), called on the connection's event loop.
+  // It must own what it uses: the request it was made for is gone by then.
+  std::function<Reply()> then;
+};
+
+// The path a router matches `target` by: without the query and without one trailing slash.
+std::string_view path_of(std::string_view target);
+
+// The values of a pattern's `{name}` segments, by name.
+using PathParams = std::map<std::string, std::string, std::less<>>;
+
+using Handler = std::function<Reply(const Request&, const PathParams&)>;
+
+// Builds the answer to a request the server or the router refuses (400, 404, 405, 413, 431, 500, 503).
+using ErrorBuilder = std::function<Response(int status, std::string_view message)>;
+
+class Router {
+ public:
+  explicit Router(ErrorBuilder error);
+
+  // Adds the route `method` ("GET", "POST", ..., or "*") + `pattern` (see the top of this file).
+  // Throws std::invalid_argument for a malformed pattern, a route already there, or a pattern that would
+  // match exactly the paths of another one spelled with other parameter names.
+  void add(std::string method, std::string_view pattern, Handler handler);
+
+  // The handler's reply to `request`, or the 404/405 answer. Exceptions of the handler pass through.
+  Reply route(const Request& request) const;
+
+  // The error builder's answer; a plain-text one when the builder itself fails. Never throws.
+  Response error(int status, std::string_view message) const;
+
+ private:
+  struct Segment {
+    enum class Kind { kRest, kParameter, kLiteral };  // least specific first
+    Kind kind;
+    std::string text;  // literal text, or the parameter's name
+  };
+  struct Pattern {
+    std::string text;  // as registered
+    std::vector<Segment> segments;
+    std::vector<std::pair<std::string, Handler>> methods;  // in registration order
+  };
+
+  static std::vector<Segment> parse(std::string_view pattern);
+  static bool more_specific(const std::vector<Segment>& a, const std::vector<Segment>& b);
+  static bool matches(const std::vector<Segment>& segments, std::string_view path, PathParams* params);
+  Response method_not_allowed(const Pattern& pattern, std::string_view method) const;
+
+  ErrorBuilder error_;
+  std::vector<Pattern> patterns_;  // most specific first: the first that matches a path takes it
+};
+
+}  // namespace sagebox::http
