@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sagebox/admin/admin_api.hpp"
+#include "sagebox/admin/faults.hpp"
 #include "sagebox/config.hpp"
 #include "sagebox/http/router.hpp"
 #include "sagebox/http/server.hpp"
@@ -59,14 +60,16 @@ int main(int argc, char** argv) {
     schema::partition_of(config.region);
     store::Database database(config.db_path);
     sagemaker::Service service(database, schema, {config.transition_delay.count()});
-    protocol::JsonProtocol api(service, schema, identity);
-    admin::AdminApi admin(service, identity, config.admin_token);
+    // In memory only: fault rules are for the test run that adds them.
+    admin::FaultRules faults([&service](std::string_view name) { return service.find(name) != nullptr; });
+    protocol::JsonProtocol api(service, schema, identity, &faults);
+    admin::AdminApi admin(service, faults, identity, config.admin_token);
     // Requests that fail before any route takes them (413, 400, 503 …) are answered as API errors.
     http::Router router(protocol::transport_error_response);
     admin.add_routes(router);
     // Every other path: the SageMaker API, which clients may give a base path.
     router.add("POST", "/**", [&api](const http::Request& request, const http::PathParams&) {
-      return api.handle(request);
+      return api.serve(request);
     });
     http::Server server(config, std::move(router));
     // An IPv6 literal needs brackets in a URL.

@@ -1,5 +1,7 @@
 #include "sagebox/admin/admin_api.hpp"
 
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "sagebox/crypto.hpp"
@@ -22,10 +24,28 @@ http::Response answer(const ApiError& error) {
   return answer(error.http_status(), Json{{"__type", error.code()}, {"message", error.message()}});
 }
 
+// The body as JSON. A fault rule is two levels deep: anything deeper is refused before it is built.
+Json parse_body(const std::string& body) {
+  constexpr int kMaxDepth = 3;
+  bool too_deep = false;
+  const auto limit = [&too_deep](int depth, Json::parse_event_t, Json&) {
+    too_deep = too_deep || depth > kMaxDepth;
+    return !too_deep;
+  };
+  Json parsed = Json::parse(body, limit, /*allow_exceptions=*/false);
+  if (too_deep) throw ApiError::validation("The request body nests deeper than a fault rule does.");
+  if (parsed.is_discarded()) throw ApiError::serialization("The request body is not valid JSON.");
+  return parsed;
+}
+
 }  // namespace
 
-AdminApi::AdminApi(sagemaker::Service& service, identity::IdentityConfig identity, std::string admin_token)
-    : service_(service), identity_(std::move(identity)), admin_token_(std::move(admin_token)) {}
+AdminApi::AdminApi(sagemaker::Service& service, FaultRules& faults, identity::IdentityConfig identity,
+                   std::string admin_token)
+    : service_(service),
+      faults_(faults),
+      identity_(std::move(identity)),
+      admin_token_(std::move(admin_token)) {}
 
 http::Handler AdminApi::guarded(Action action) const {
   return [this, action = std::move(action)](const http::Request& request, const http::PathParams& params) {
@@ -51,6 +71,29 @@ void AdminApi::add_routes(http::Router& router) {
   };
   router.add("POST", "/_sagebox/reset", guarded(reset));
   router.add("POST", "/moto-api/reset", guarded(reset));
+
+  router.add("POST", "/_sagebox/faults",
+             guarded([this](const http::Request& request, const http::PathParams&) {
+               return answer(200, faults_.add(parse_body(request.body)));
+             }));
+  router.add("GET", "/_sagebox/faults", guarded([this](const http::Request&, const http::PathParams&) {
+               return answer(200, faults_.list());
+             }));
+  router.add("DELETE", "/_sagebox/faults", guarded([this](const http::Request&, const http::PathParams&) {
+               return answer(200, Json{{"deleted", faults_.clear()}});
+             }));
+  router.add("DELETE", "/_sagebox/faults/{id}",
+             guarded([this](const http::Request&, const http::PathParams& params) {
+               const std::string& id = params.at("id");
+               std::optional<Json> removed = faults_.remove(id);
+               if (!removed) {
+                 throw ApiError("ResourceNotFoundException",
+                                "No fault rule has the id " +
+                                    Json(id).dump(-1, ' ', false, Json::error_handler_t::replace) + ".",
+                                404);
+               }
+               return answer(200, *removed);
+             }));
   for (const char* prefix : {"/_sagebox/**", "/moto-api/**"}) {
     router.add("*", prefix, [](const http::Request& request, const http::PathParams&) {
       return answer(ApiError("UnknownOperationException",

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <exception>
+#include <optional>
+#include <type_traits>
 #include <string>
 #include <variant>
 
@@ -81,27 +83,75 @@ std::string_view operation_name(const http::Request& request) {
 }  // namespace
 
 JsonProtocol::JsonProtocol(sagemaker::Service& service, const schema::Schema& schema,
-                           identity::IdentityConfig identity)
-    : service_(service), schema_(schema), identity_(std::move(identity)) {}
+                           identity::IdentityConfig identity, admin::FaultRules* faults)
+    : service_(service), schema_(schema), identity_(std::move(identity)), faults_(faults) {}
 
-http::Response JsonProtocol::handle(const http::Request& request) const {
+JsonProtocol::Call JsonProtocol::prepare(const http::Request& request) const {
+  require_json_content_type(request);
+  Json input = parse_body(request.body);
+  std::string_view name = operation_name(request);
+  const sagemaker::Operation* operation = service_.find(name);
+  if (!operation) {
+    throw ApiError("UnknownOperationException", "Unknown operation " + std::string(request.header("x-amz-target")) + ".");
+  }
+  return {name, operation, identity::identify(request, identity_), std::move(input)};
+}
+
+http::Response JsonProtocol::execute(const Call& call) const {
+  const sagemaker::Operation& operation = *call.operation;
+  Json valid = operation.input_shape.empty() ? Json::object() : schema_.validate(operation.input_shape, call.input);
+  return std::visit([](auto&& output) { return json_response(200, output); }, operation.handler(call.caller, valid));
+}
+
+template <typename Step>
+std::invoke_result_t<Step> JsonProtocol::answer(Step&& step) {
   try {
-    require_json_content_type(request);
-    Json input = parse_body(request.body);
-    std::string_view name = operation_name(request);
-    const sagemaker::Operation* operation = service_.find(name);
-    if (!operation) {
-      throw ApiError("UnknownOperationException", "Unknown operation " + std::string(request.header("x-amz-target")) + ".");
-    }
-    identity::Caller caller = identity::identify(request, identity_);
-    Json valid = operation->input_shape.empty() ? Json::object() : schema_.validate(operation->input_shape, input);
-    return std::visit([](auto&& output) { return json_response(200, output); }, operation->handler(caller, valid));
+    return step();
   } catch (const ApiError& error) {
     return error_response(error);
   } catch (const std::exception& failure) {
     log::error(std::string("internal failure: ") + failure.what());
     return error_response(ApiError::internal("An internal error occurred. Check sagebox's log."));
   }
+}
+
+http::Response JsonProtocol::handle(const http::Request& request) const {
+  return answer([&] { return execute(prepare(request)); });
+}
+
+http::Reply JsonProtocol::serve(const http::Request& request) const {
+  if (faults_ == nullptr) return handle(request);
+  return answer([&]() -> http::Reply {
+    Call call = prepare(request);
+    std::optional<admin::Fault> fault =
+        faults_->fire({call.operation_name, call.caller.account, call.caller.region, call.input});
+    if (!fault) return execute(call);
+    return faulted(*fault, std::move(call));
+  });
+}
+
+http::Reply JsonProtocol::faulted(const admin::Fault& fault, Call call) const {
+  http::Reply reply;
+  reply.delay = fault.latency;
+  switch (fault.connection) {
+    case admin::Fault::Connection::kClose:
+      reply.action = http::Reply::Action::kClose;
+      return reply;
+    case admin::Fault::Connection::kReset:
+      reply.action = http::Reply::Action::kReset;
+      return reply;
+    case admin::Fault::Connection::kKeep:
+      break;
+  }
+  if (fault.error) {
+    reply.response = error_response(*fault.error);
+  } else {
+    // Only slower: the operation runs once the wait is over. The operation's name points into the request, which
+    // is gone by then; the operation does not need it.
+    call.operation_name = {};
+    reply.then = [this, call = std::move(call)] { return http::Reply(answer([&] { return execute(call); })); };
+  }
+  return reply;
 }
 
 http::Response json_response(int status, SerializedJson body) {

@@ -252,6 +252,62 @@ class Boto3Test(Boto3Case):
             self.assertClientError(call, message)
 
 
+class Boto3RetryTest(Boto3Case):
+    """boto3's own retries meeting a ThrottlingException injected by a fault rule."""
+    THROTTLE = {"operation": "CreateEndpointConfig",
+                "error": {"code": "ThrottlingException", "message": "Rate exceeded", "status": 400}}
+
+    def setUp(self):
+        super().setUp()
+        self.admin = self.server.client()
+        self.addCleanup(self.admin.close)
+        self.assertEqual(self.admin.request("DELETE", "/_sagebox/faults").status, 200)
+        self.create_model("m")
+
+    def add_fault(self, rule):
+        import json
+        response = self.admin.request("POST", "/_sagebox/faults", json.dumps(rule).encode())
+        self.assertEqual(response.status, 200, response)
+
+    def fired(self):
+        return [rule["fired"] for rule in self.admin.request("GET", "/_sagebox/faults").json["faults"]]
+
+    def client_with(self, config):
+        import boto3
+        return boto3.session.Session().client(
+            "sagemaker", endpoint_url="http://127.0.0.1:%d" % self.server.port, region_name="us-east-1",
+            aws_access_key_id="AKIAIOSFODNN7EXAMPLE", aws_secret_access_key="secret", config=config)
+
+    def create_config(self, sagemaker):
+        return sagemaker.create_endpoint_config(EndpointConfigName="c", ProductionVariants=[{
+            "VariantName": "v", "ModelName": "m", "ServerlessConfig": {"MemorySizeInMB": 1024, "MaxConcurrency": 1}}])
+
+    def test_default_retries_get_past_one_throttle(self):
+        from botocore.config import Config
+        self.add_fault(dict(self.THROTTLE, times=1))
+        created = self.create_config(self.client_with(Config()))
+        self.assertEqual(created["ResponseMetadata"]["RetryAttempts"], 1)
+        self.assertEqual(self.fired(), [1])
+        self.assertEqual(self.sagemaker.describe_endpoint_config(EndpointConfigName="c")["EndpointConfigArn"],
+                         created["EndpointConfigArn"])
+
+    def test_a_lasting_throttle_outlasts_two_retries(self):
+        from botocore.config import Config
+        from botocore.exceptions import ClientError
+        self.add_fault(dict(self.THROTTLE, times=10))
+        # In the (default) legacy mode max_attempts counts the retries: three attempts in all.
+        sagemaker = self.client_with(Config(retries={"max_attempts": 2, "mode": "legacy"}))
+        with self.assertRaises(ClientError) as raised:
+            self.create_config(sagemaker)
+        error = raised.exception.response
+        self.assertEqual(error["Error"], {"Code": "ThrottlingException", "Message": "Rate exceeded"})
+        self.assertEqual(error["ResponseMetadata"]["RetryAttempts"], 2)
+        self.assertEqual(self.fired(), [3])
+        self.assertClientError(lambda: self.sagemaker.describe_endpoint_config(EndpointConfigName="c"),
+                               'Could not find endpoint configuration '
+                               '"arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/c".')
+
+
 class Boto3TransitionDelayTest(Boto3Case):
     """sagebox with --transition-delay 0.5: the in-between states are visible. Describe is polled by hand: a
     waiter would sleep 30 s after seeing Creating."""

@@ -89,7 +89,7 @@ class Client:
     """Sends SageMaker operations to one sagebox, signed like an SDK would sign them."""
 
     def __init__(self, port, access_key="AKIAIOSFODNN7EXAMPLE", region="us-east-1", sign=True, secret="secret",
-                 token=None, signing_time=None):
+                 token=None, signing_time=None, reconnect=True):
         self.port = port
         self.access_key = access_key
         self.region = region
@@ -97,6 +97,7 @@ class Client:
         self.secret = secret
         self.token = token
         self.signing_time = signing_time  # a naive UTC datetime to sign as of, instead of now
+        self.reconnect = reconnect  # False: a connection the server drops is the caller's to see
         self.connection = None
 
     def _connection(self):
@@ -117,7 +118,7 @@ class Client:
                 # The server closed a kept-alive connection; one fresh try, as SDKs do.
                 self.connection.close()
                 self.connection = None
-                if attempt == 1:
+                if attempt == 1 or not self.reconnect:
                     raise
 
     def call(self, operation, params=None, raw_body=None, target=None, extra_headers=None):

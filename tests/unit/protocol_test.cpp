@@ -189,5 +189,73 @@ TEST_F(ProtocolTest, ContentTypes) {
             R"({"__type":"SerializationException","message":"Unsupported Content-Type 'text/plain': send application/x-amz-json-1.1."})");
 }
 
+// --- fault rules: asked by serve() after the body, target and identity checks, before validation ---------------
+
+class FaultedProtocolTest : public ProtocolTest {
+ protected:
+  http::Reply serve(std::string_view operation, std::string body) {
+    http::Request request{"POST", "/", {{"x-amz-target", "SageMaker." + std::string(operation)}}, std::move(body)};
+    return faulted_.serve(request);
+  }
+  Json fired() const { return faults_.list()["faults"][0]["fired"]; }
+
+  admin::FaultRules faults_{[this](std::string_view name) { return service_.find(name) != nullptr; }};
+  JsonProtocol faulted_{service_, schema::Schema::embedded(), {"123456789012", "us-east-1"}, &faults_};
+};
+
+TEST_F(FaultedProtocolTest, AnErrorFaultIsAnsweredAsAnyErrorAndChangesNothing) {
+  faults_.add(Json::parse(R"({"operation": "CreateModel", "times": 1,
+                              "error": {"code": "ResourceNotFound", "message": "gone", "status": 503}})"));
+  const http::Reply reply = serve("CreateModel", R"({"ModelName":"m"})");
+  EXPECT_EQ(reply.action, http::Reply::Action::kRespond);
+  EXPECT_EQ(reply.delay.count(), 0);
+  EXPECT_FALSE(reply.then);
+  EXPECT_EQ(reply.response.status, 503);
+  EXPECT_EQ(reply.response.content_type, "application/x-amz-json-1.1");
+  EXPECT_EQ(reply.response.body, R"({"__type":"ResourceNotFound","Message":"gone"})");  // a modeled exception
+  EXPECT_EQ(header(reply.response, "x-amzn-RequestId").size(), 36u);
+  EXPECT_EQ(call("SageMaker.DescribeModel", R"({"ModelName":"m"})").status, 400);  // not created
+  EXPECT_EQ(serve("CreateModel", R"({"ModelName":"m"})").response.status, 200);  // times: 1 is used up
+}
+
+TEST_F(FaultedProtocolTest, EarlierErrorsComeFirstAndFireNothing) {
+  faults_.add(Json::parse(R"({"operation": "*", "connection": "reset"})"));
+  EXPECT_EQ(body_of(serve("CreateModel", "{").response)["__type"], "SerializationException");
+  EXPECT_EQ(body_of(serve("Nope", "{}").response)["__type"], "UnknownOperationException");
+  http::Request unsigned_badly{"POST", "/", {{"x-amz-target", "SageMaker.ListModels"}, {"authorization", "x"}}, "{}"};
+  EXPECT_EQ(body_of(faulted_.serve(unsigned_badly).response)["__type"], "IncompleteSignatureException");
+  EXPECT_EQ(fired(), 0);
+  // An input that would fail validation is faulted all the same: the rule comes before the shape.
+  EXPECT_EQ(serve("DescribeModel", R"({"ModelName": 5})").action, http::Reply::Action::kReset);
+  EXPECT_EQ(fired(), 1);
+}
+
+TEST_F(FaultedProtocolTest, LatencyAloneRunsTheOperationAfterTheWait) {
+  faults_.add(Json::parse(R"({"operation": "CreateModel", "latency_ms": 250})"));
+  http::Reply reply = serve("CreateModel", R"({"ModelName":"m"})");
+  EXPECT_EQ(reply.delay.count(), 250);
+  ASSERT_TRUE(reply.then);
+  EXPECT_EQ(call("SageMaker.DescribeModel", R"({"ModelName":"m"})").status, 400);  // not yet
+  const http::Reply after = reply.then();
+  EXPECT_EQ(after.response.status, 200);
+  EXPECT_EQ(body_of(after.response)["ModelArn"], "arn:aws:sagemaker:us-east-1:123456789012:model/m");
+  EXPECT_EQ(call("SageMaker.DescribeModel", R"({"ModelName":"m"})").status, 200);
+  // After the wait the input is validated as always.
+  const http::Reply invalid = serve("CreateModel", R"({"ModelName":"bad_name"})").then();
+  EXPECT_EQ(body_of(invalid.response)["__type"], "ValidationException");
+}
+
+TEST_F(FaultedProtocolTest, LatencyWithAnErrorDelaysTheErrorAndConnectionFaultsDrop) {
+  faults_.add(Json::parse(R"({"operation": "ListModels", "latency_ms": 40, "times": 1,
+                              "error": {"code": "InternalFailure", "message": "boom", "status": 500}})"));
+  faults_.add(Json::parse(R"({"operation": "ListModels", "connection": "close", "times": 1})"));
+  const http::Reply slow_error = serve("ListModels", "{}");
+  EXPECT_EQ(slow_error.delay.count(), 40);
+  EXPECT_FALSE(slow_error.then);
+  EXPECT_EQ(slow_error.response.status, 500);
+  EXPECT_EQ(serve("ListModels", "{}").action, http::Reply::Action::kClose);
+  EXPECT_EQ(serve("ListModels", "{}").response.status, 200);
+}
+
 }  // namespace
 }  // namespace sagebox::protocol

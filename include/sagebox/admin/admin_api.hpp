@@ -5,8 +5,14 @@
 // that a client that reads one reads the other.
 //
 //   GET  /_sagebox/health   200 {"status":"ok","version":"…"}
-//   POST /_sagebox/reset    deletes every resource of every account and region: 200 {"status":"ok"}
+//   POST /_sagebox/reset    deletes every resource of every account and region (fault rules stay: they
+//                           have their own DELETE): 200 {"status":"ok"}
 //   POST /moto-api/reset    the same, for suites written against moto's server mode
+//   POST /_sagebox/faults   adds a fault rule (faults.hpp): 200 with the rule as stored, its id among it;
+//                           400 ValidationException saying what is wrong with it
+//   GET  /_sagebox/faults   200 {"faults": [rule, …]}, each with `fired`: how often it has fired
+//   DELETE /_sagebox/faults        removes every rule: 200 {"deleted": n}
+//   DELETE /_sagebox/faults/{id}   removes one: 200 with the rule as it was; 404 ResourceNotFoundException
 //
 // Another method on one of these paths: 405 with `Allow` (the router's answer). Any other path under
 // /_sagebox or /moto-api: 404 UnknownOperationException "No such admin path: <path>", so that a mistyped
@@ -18,6 +24,7 @@
 #include <functional>
 #include <string>
 
+#include "sagebox/admin/faults.hpp"
 #include "sagebox/http/router.hpp"
 #include "sagebox/identity/caller.hpp"
 #include "sagebox/sagemaker/service.hpp"
@@ -26,8 +33,9 @@ namespace sagebox::admin {
 
 class AdminApi {
  public:
-  // REQUIRES: `service` outlives this object.
-  AdminApi(sagemaker::Service& service, identity::IdentityConfig identity, std::string admin_token);
+  // REQUIRES: `service` and `faults` outlive this object.
+  AdminApi(sagemaker::Service& service, FaultRules& faults, identity::IdentityConfig identity,
+           std::string admin_token);
   AdminApi(const AdminApi&) = delete;
   AdminApi& operator=(const AdminApi&) = delete;
 
@@ -40,6 +48,7 @@ class AdminApi {
   http::Handler guarded(Action action) const;
 
   sagemaker::Service& service_;
+  FaultRules& faults_;
   identity::IdentityConfig identity_;
   std::string admin_token_;
 };

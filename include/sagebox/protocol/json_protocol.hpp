@@ -5,9 +5,12 @@
 #pragma once
 
 #include <string_view>
+#include <type_traits>
 
+#include "sagebox/admin/faults.hpp"
 #include "sagebox/error.hpp"
 #include "sagebox/http/message.hpp"
+#include "sagebox/http/router.hpp"
 #include "sagebox/identity/caller.hpp"
 #include "sagebox/sagemaker/service.hpp"
 #include "sagebox/schema/schema.hpp"
@@ -19,17 +22,43 @@ inline constexpr std::string_view kTargetPrefix = "SageMaker.";
 
 class JsonProtocol {
  public:
-  // REQUIRES: `service` and `schema` outlive this object.
-  JsonProtocol(sagemaker::Service& service, const schema::Schema& schema, identity::IdentityConfig identity);
+  // REQUIRES: `service` and `schema` outlive this object, and `faults` too when given.
+  JsonProtocol(sagemaker::Service& service, const schema::Schema& schema, identity::IdentityConfig identity,
+               admin::FaultRules* faults = nullptr);
 
-  // Any request yields a response: 200 with the output, or the AWS error (400 for client faults, 500 only for
-  // sagebox's own failures). Every response carries a fresh x-amzn-RequestId.
+  // The route: handle()'s answer, unless a fault rule fires for the call. Rules are asked once the operation and
+  // the caller are known (after the body, target and signature checks, whose errors come first), before the
+  // input is validated and the operation runs. A fired rule's error is answered as any error here; its latency
+  // delays that error, or else the operation itself, which then runs once the wait is over; its connection
+  // fault drops the connection. A call answered with an error or dropped never reaches the operation.
+  http::Reply serve(const http::Request& request) const;
+
+  // Any request yields a response, no fault rule asked: 200 with the output, or the AWS error (400 for client
+  // faults, 500 only for sagebox's own failures). Every response carries a fresh x-amzn-RequestId.
   http::Response handle(const http::Request& request) const;
 
  private:
+  // A request that has passed the body, target and signature checks.
+  struct Call {
+    std::string_view operation_name;  // points into the request
+    const sagemaker::Operation* operation;
+    identity::Caller caller;
+    Json input;  // as sent
+  };
+  // Throws ApiError.
+  Call prepare(const http::Request& request) const;
+  // Validates the input and runs the operation. Throws ApiError.
+  http::Response execute(const Call& call) const;
+  // The reply to a fired fault.
+  http::Reply faulted(const admin::Fault& fault, Call call) const;
+  // What `step` returns, or the response to the error it throws.
+  template <typename Step>
+  static std::invoke_result_t<Step> answer(Step&& step);
+
   sagemaker::Service& service_;
   const schema::Schema& schema_;
   identity::IdentityConfig identity_;
+  admin::FaultRules* faults_;
 };
 
 // The AWS-shaped error response for `error`.
