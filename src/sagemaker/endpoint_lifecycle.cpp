@@ -10,7 +10,7 @@ StatusAt status_at(const Phase& phase, std::int64_t now_ms) {
 }
 
 store::Lifecycle lifecycle_columns(const Phase& phase) {
-  store::Lifecycle columns{phase.status, phase.start_ms, phase.end_ms, phase.then, std::nullopt};
+  store::Lifecycle columns{phase.status, phase.start_ms, phase.end_ms, phase.then, std::nullopt, std::nullopt};
   if (phase.then.empty()) columns.gone_at_ms = phase.end_ms;
   return columns;
 }

@@ -245,11 +245,16 @@ Phase phase(const Context& context, std::string status, std::int64_t now, std::s
   return {std::move(status), now, now + context.transition_delay_ms, std::move(then)};
 }
 
-store::Resource stored(std::string name, std::int64_t creation_ms, const Json& record) {
-  return {std::move(name), creation_ms, record.dump(), lifecycle_columns(phase_from_json(record.at("Phase")))};
+// The record as the store keeps it, with what Describe answers once the phase is over, worked out now: most
+// Describes come after that, and then cost no more than a stored document's.
+store::Resource stored(const Context& context, std::string name, std::int64_t creation_ms, const Json& record) {
+  const Phase phase = phase_from_json(record.at("Phase"));
+  store::Lifecycle lifecycle = lifecycle_columns(phase);
+  if (!phase.then.empty()) lifecycle.settled_document = describe(context, record_at(record, phase.end_ms)).dump();
+  return {std::move(name), creation_ms, record.dump(), std::move(lifecycle)};
 }
 
-Json create_endpoint(const Context& context, const identity::Caller& caller, const Json& input) {
+Output create_endpoint(const Context& context, const identity::Caller& caller, const Json& input) {
   const std::string name = input.at("EndpointName").get<std::string>();
   const std::string config_name = input.at("EndpointConfigName").get<std::string>();
   std::vector<store::Tag> tags;
@@ -268,7 +273,8 @@ Json create_endpoint(const Context& context, const identity::Caller& caller, con
   if (input.contains("DeploymentConfig")) record["LastDeploymentConfig"] = input["DeploymentConfig"];
   // The configuration and its models are checked again inside the insert's transaction.
   const store::InsertResult result =
-      context.resources.insert(scope_of(caller), kEndpointKind.type, stored(name, now, record), tags, target.references);
+      context.resources.insert(scope_of(caller), kEndpointKind.type, stored(context, name, now, record), tags,
+                               target.references);
   if (result.outcome == store::InsertResult::kMissingReference) {
     const store::Reference& missing = target.references[result.missing];
     throw not_found(caller, result.missing == 0 ? kEndpointConfigKind : kModelKind, missing.name);
@@ -290,21 +296,25 @@ void change_endpoint(const Context& context, const identity::Caller& caller, con
         if (at.status.gone()) throw not_found(caller, kEndpointKind, name);  // nothing written
         std::optional<Json> changed = change(at, now);
         if (!changed) return std::nullopt;
-        return stored(resource.name, resource.creation_ms, *changed);
+        return stored(context, resource.name, resource.creation_ms, *changed);
       });
   if (!found) throw not_found(caller, kEndpointKind, name);
 }
 
-Json describe_endpoint(const Context& context, const identity::Caller& caller, const Json& input) {
+Output describe_endpoint(const Context& context, const identity::Caller& caller, const Json& input) {
   const std::string name = input.at("EndpointName").get<std::string>();
   auto found = context.resources.find(scope_of(caller), kEndpointKind.type, name);
   if (!found) throw not_found(caller, kEndpointKind, name);
-  const RecordAt at = record_at(Json::parse(found->document), context.clock());
+  const std::int64_t now = context.clock();
+  if (found->lifecycle && found->lifecycle->settled_document && now >= found->lifecycle->phase_end_ms) {
+    return SerializedJson{std::move(*found->lifecycle->settled_document)};
+  }
+  const RecordAt at = record_at(Json::parse(found->document), now);
   if (at.status.gone()) throw not_found(caller, kEndpointKind, name);
   return describe(context, at);
 }
 
-Json delete_endpoint(const Context& context, const identity::Caller& caller, const Json& input) {
+Output delete_endpoint(const Context& context, const identity::Caller& caller, const Json& input) {
   const std::string name = input.at("EndpointName").get<std::string>();
   change_endpoint(context, caller, name, [&](RecordAt& at, std::int64_t now) -> std::optional<Json> {
     require_changeable(at.status.status, at.record.at("EndpointArn").get<std::string>(), true);
@@ -346,7 +356,7 @@ void retain_properties(const Json& input, const Json& serving, Json& deployment)
   }
 }
 
-Json update_endpoint(const Context& context, const identity::Caller& caller, const Json& input) {
+Output update_endpoint(const Context& context, const identity::Caller& caller, const Json& input) {
   const std::string name = input.at("EndpointName").get<std::string>();
   const std::string config_name = input.at("EndpointConfigName").get<std::string>();
   if (!context.resources.find(scope_of(caller), kEndpointKind.type, name)) throw not_found(caller, kEndpointKind, name);
@@ -422,7 +432,7 @@ void apply_desired(const Json& wanted, Json& variant) {
   }
 }
 
-Json update_weights_and_capacities(const Context& context, const identity::Caller& caller, const Json& input) {
+Output update_weights_and_capacities(const Context& context, const identity::Caller& caller, const Json& input) {
   const std::string name = input.at("EndpointName").get<std::string>();
   std::string arn;
   change_endpoint(context, caller, name, [&](RecordAt& at, std::int64_t now) -> std::optional<Json> {
@@ -452,9 +462,10 @@ Json update_weights_and_capacities(const Context& context, const identity::Calle
 }  // namespace
 
 void add_endpoint_operations(OperationTable& table, const Context& context) {
-  const auto add = [&](const std::string& operation, Json (*handler)(const Context&, const identity::Caller&, const Json&)) {
+  const auto add = [&](const std::string& operation,
+                       Output (*handler)(const Context&, const identity::Caller&, const Json&)) {
     table[operation] = {operation + "Input", [&context, handler](const identity::Caller& caller, const Json& input) {
-                          return Output(handler(context, caller, input));
+                          return handler(context, caller, input);
                         }};
   };
   add("CreateEndpoint", create_endpoint);

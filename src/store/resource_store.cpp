@@ -74,17 +74,18 @@ const std::string kWhereName = " WHERE scope = " + kScopeId + " AND name_key = ?
 const std::string kSelectTags = "SELECT tags FROM resources" + kWhereName;
 const std::string kUpdateTags = "UPDATE resources SET tags = ?" + kWhereName;
 const std::string kSelectExists = "SELECT 1 FROM resources" + kWhereName;
-const std::string kSelectResource = "SELECT name, creation_ms, document FROM resources" + kWhereName;
+const std::string kSelectResource =
+    "SELECT name, creation_ms, document, phase_end_ms, settled_document FROM resources" + kWhereName;
 const std::string kDeleteResource = "DELETE FROM resources" + kWhereName;
 const std::string kDeleteGone =
     "DELETE FROM resources WHERE scope = " + kScopeId + " AND name_key = ? AND gone_at_ms <= ?";
 const std::string kInsertResource =
     "INSERT INTO resources (scope, name_key, name, creation_ms, document, tags, phase_status, phase_start_ms, "
-    "phase_end_ms, settled_status, gone_at_ms) " +
-    ("VALUES (" + kScopeId + ", ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    "phase_end_ms, settled_status, gone_at_ms, settled_document) " +
+    ("VALUES (" + kScopeId + ", ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 const std::string kReplaceResource =
     "UPDATE resources SET document = ?, phase_status = ?, phase_start_ms = ?, phase_end_ms = ?, settled_status = ?, "
-    "gone_at_ms = ?" + kWhereName;
+    "gone_at_ms = ?, settled_document = ?" + kWhereName;
 
 // Binds kScopeId's three parameters, from `first`.
 Statement& bind_scope(Statement& statement, int first, const Scope& scope, std::string_view type) {
@@ -97,18 +98,34 @@ Statement& bind_name(Statement& statement, int first, const Scope& scope, std::s
   return bind_scope(statement, first, scope, type).bind(first + 3, lowercase(name)).bind(first + 4, now_ms);
 }
 
-// Binds a lifecycle's five columns, from `first`; NULLs for a resource without one.
+// Binds a lifecycle's six columns, from `first`; NULLs for a resource without one.
 Statement& bind_lifecycle(Statement& statement, int first, const std::optional<Lifecycle>& lifecycle) {
   if (!lifecycle) {
-    for (int i = 0; i < 5; ++i) statement.bind_null(first + i);
+    for (int i = 0; i < 6; ++i) statement.bind_null(first + i);
     return statement;
   }
   statement.bind(first, lifecycle->phase_status)
       .bind(first + 1, lifecycle->phase_start_ms)
       .bind(first + 2, lifecycle->phase_end_ms)
       .bind(first + 3, lifecycle->settled_status);
-  if (lifecycle->gone_at_ms) return statement.bind(first + 4, *lifecycle->gone_at_ms);
-  return statement.bind_null(first + 4);
+  if (lifecycle->gone_at_ms) {
+    statement.bind(first + 4, *lifecycle->gone_at_ms);
+  } else {
+    statement.bind_null(first + 4);
+  }
+  if (lifecycle->settled_document) return statement.bind(first + 5, *lifecycle->settled_document);
+  return statement.bind_null(first + 5);
+}
+
+// A row of kSelectResource.
+Resource resource_of(const Statement& select) {
+  Resource found{select.text(0), select.integer(1), select.text(2), std::nullopt};
+  if (!select.is_null(3)) {
+    found.lifecycle = Lifecycle{};
+    found.lifecycle->phase_end_ms = select.integer(3);
+    if (!select.is_null(4)) found.lifecycle->settled_document = select.text(4);
+  }
+  return found;
 }
 
 // The stored tags of a resource, read inside the caller's transaction; nullopt if there is no such resource.
@@ -167,7 +184,7 @@ std::optional<Resource> ResourceStore::find(const Scope& scope, std::string_view
   return db_.read_one_statement([&](Connection& c) -> std::optional<Resource> {
     Statement& select = bind_name(c.prepare(kSelectResource), 1, scope, type, name, now);
     if (!select.step()) return std::nullopt;
-    Resource found{select.text(0), select.integer(1), select.text(2), std::nullopt};
+    Resource found = resource_of(select);
     select.reset();
     return found;
   });
@@ -187,7 +204,7 @@ bool ResourceStore::replace(const Scope& scope, std::string_view type, std::stri
   return db_.write([&](Connection& c) {
     Statement& select = bind_name(c.prepare(kSelectResource), 1, scope, type, name, now);
     if (!select.step()) return false;
-    Resource stored{select.text(0), select.integer(1), select.text(2), std::nullopt};
+    const Resource stored = resource_of(select);
     select.reset();
     const std::optional<Resource> changed = change(stored);
     if (!changed) {
@@ -196,7 +213,7 @@ bool ResourceStore::replace(const Scope& scope, std::string_view type, std::stri
     }
     Statement& update =
         bind_lifecycle(c.prepare(kReplaceResource).bind(1, changed->document), 2, changed->lifecycle);
-    bind_name(update, 7, scope, type, name, now).step();
+    bind_name(update, 8, scope, type, name, now).step();
     return true;
   });
 }

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <thread>
 
@@ -239,6 +240,53 @@ TEST(Database, VersionFourFileIsMigratedAndThenHoldsLifecycles) {
   now = 9'000'000'000'000;
   EXPECT_TRUE(store.find(kScope, "model", "older"));
   EXPECT_TRUE(store.find(kScope, "endpoint-config", "cfg"));
+}
+
+// Every table's columns (name, type, NOT NULL, default, key) and every index's columns, in order.
+std::vector<std::string> schema_shape(Database& db) {
+  return db.read_one_statement([](Connection& c) {
+    std::vector<std::string> shape;
+    Statement& objects = c.prepare(
+        "SELECT type, name, tbl_name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name");
+    std::vector<std::array<std::string, 3>> found;
+    while (objects.step()) found.push_back({objects.text(0), objects.text(1), objects.text(2)});
+    objects.reset();
+    for (const auto& [type, name, table] : found) {
+      const std::string pragma = type == "table" ? "PRAGMA table_info(" + name + ")" : "PRAGMA index_xinfo(" + name + ")";
+      Statement& columns = c.prepare(pragma);
+      while (columns.step()) {
+        std::string line = type + " " + table + "." + name + ":";
+        for (int i = 0; i < 6; ++i) line += " " + (columns.is_null(i) ? std::string("NULL") : columns.text(i));
+        shape.push_back(line);
+      }
+      columns.reset();
+    }
+    return shape;
+  });
+}
+
+// A new database is made from the current schema at once, not by replaying the migrations; both must agree.
+TEST(Database, ANewDatabaseHasTheShapeTheMigrationsBuild) {
+  TempDir dir;
+  const std::string migrated_path = dir.file("migrated.db");
+  write_raw_file(migrated_path, R"sql(
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE resources (account TEXT NOT NULL, region TEXT NOT NULL, type TEXT NOT NULL,
+        name_key TEXT NOT NULL, name TEXT NOT NULL, arn TEXT NOT NULL, creation_ms INTEGER NOT NULL,
+        document TEXT NOT NULL, PRIMARY KEY (account, region, type, name_key)) WITHOUT ROWID;
+      CREATE INDEX resources_by_creation ON resources (account, region, type, creation_ms, name_key);
+      CREATE TABLE tags (arn_key TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, position INTEGER NOT NULL,
+        PRIMARY KEY (arn_key, key)) WITHOUT ROWID;
+      PRAGMA user_version = 1;
+    )sql");
+  Database migrated(migrated_path);
+  Database fresh(dir.file("fresh.db"));
+  Database in_memory("");
+  const std::vector<std::string> shape = schema_shape(migrated);
+  EXPECT_GT(shape.size(), 15u);
+  EXPECT_EQ(schema_shape(fresh), shape);
+  EXPECT_EQ(schema_shape(in_memory), shape);
+  EXPECT_EQ(schema_version(fresh), schema_version(migrated));
 }
 
 TEST(Database, SecretsDifferBetweenDatabases) {

@@ -29,13 +29,16 @@ struct Lifecycle {
   std::int64_t phase_end_ms = 0;
   std::string settled_status;
   std::optional<std::int64_t> gone_at_ms;
+  // What the resource reads as from phase_end_ms on (until its next change), when that is known in advance.
+  std::optional<std::string> settled_document{};
 };
 
 struct Resource {
   std::string name;  // as created, original case
   std::int64_t creation_ms = 0;
   std::string document;  // serialized JSON (as Describe returns it, for resources without a lifecycle)
-  std::optional<Lifecycle> lifecycle;  // written by insert and replace; not read back (the document has it)
+  // Written by insert and replace; find reads back only phase_end_ms and settled_document.
+  std::optional<Lifecycle> lifecycle;
 };
 
 using Tag = std::pair<std::string, std::string>;
