@@ -254,8 +254,9 @@ TEST(FaultRules, RemoveAndClear) {
 }
 
 TEST(FaultRules, ResourceName) {
+  // A std::string: resource_name's view points into the parsed input, which ends with this full expression.
   const auto name = [](std::string_view operation, const char* input) {
-    return resource_name(operation, Json::parse(input)).value_or("(none)");
+    return std::string(resource_name(operation, Json::parse(input)).value_or("(none)"));
   };
   EXPECT_EQ(name("CreateEndpointConfig",
                  R"({"EndpointConfigName": "c", "ProductionVariants": [{"ModelName": "m"}]})"),
