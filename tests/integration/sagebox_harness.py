@@ -44,8 +44,9 @@ class Sagebox:
         self.port = int(line.strip().rsplit(":", 1)[1])
         return self
 
-    def stop(self, sig=signal.SIGTERM, timeout=20):
-        """Stops the process with `sig` and returns its exit code. The timeout outlasts sagebox's 10 s grace."""
+    def stop(self, sig=signal.SIGTERM, timeout=45):
+        """Stops the process with `sig` and returns its exit code. The timeout outlasts sagebox's 10 s grace with
+        room to spare: a sanitizer build closing hundreds of connections on a loaded machine once needed over 20 s."""
         if self.process is None:
             return None
         self.process.send_signal(sig)
