@@ -147,10 +147,15 @@ RecordAt record_at(Json record, std::int64_t now) {
   return {std::move(record), status};
 }
 
-const Json* find_variant(const Json& deployment, const std::string& list, const std::string& name) {
+// The variant of `deployment`'s `list` called `name` (case-insensitively), or nullptr. Deployment is Json or
+// const Json, and so is what the pointer points to.
+template <typename Deployment>
+Deployment* find_variant(Deployment& deployment, const std::string& list, const std::string& name) {
   if (!deployment.contains(list)) return nullptr;
-  for (const Json& variant : deployment[list]) {
-    if (store::lowercase(variant.at("VariantName").get<std::string>()) == store::lowercase(name)) return &variant;
+  for (auto& variant : deployment[list]) {
+    if (store::lowercase(variant.at("VariantName").template get<std::string>()) == store::lowercase(name)) {
+      return &variant;
+    }
   }
   return nullptr;
 }
@@ -257,11 +262,7 @@ store::Resource stored(const Context& context, std::string name, std::int64_t cr
 Output create_endpoint(const Context& context, const identity::Caller& caller, const Json& input) {
   const std::string name = input.at("EndpointName").get<std::string>();
   const std::string config_name = input.at("EndpointConfigName").get<std::string>();
-  std::vector<store::Tag> tags;
-  if (input.contains("Tags")) {
-    require_unreserved_tag_keys(input["Tags"]);
-    for (const Json& tag : input["Tags"]) tags.emplace_back(tag.at("Key").get<std::string>(), tag.value("Value", ""));
-  }
+  const std::vector<store::Tag> tags = checked_tags(input.value("Tags", Json::array()));
   const Deployable target = deployable(context, caller, config_name);
   const std::int64_t now = context.clock();
   const std::string arn = resource_arn(caller, kEndpointKind.type, name);
@@ -359,6 +360,7 @@ void retain_properties(const Json& input, const Json& serving, Json& deployment)
 Output update_endpoint(const Context& context, const identity::Caller& caller, const Json& input) {
   const std::string name = input.at("EndpointName").get<std::string>();
   const std::string config_name = input.at("EndpointConfigName").get<std::string>();
+  // SageMaker reports a missing endpoint before anything about the configuration, which is read next.
   if (!context.resources.find(scope_of(caller), kEndpointKind.type, name)) throw not_found(caller, kEndpointKind, name);
   const Deployable target = deployable(context, caller, config_name);
   std::string arn;
@@ -384,21 +386,6 @@ Output update_endpoint(const Context& context, const identity::Caller& caller, c
     return std::move(record);
   });
   return Json{{"EndpointArn", arn}};
-}
-
-// Where a DesiredWeightAndCapacity's variant is: its list and its place in it.
-std::pair<const char*, std::size_t> locate_variant(const Json& serving, const std::string& variant_name,
-                                                   const std::string& endpoint_name) {
-  for (const char* list : kVariantLists) {
-    const Json variants = serving.value(list, Json::array());
-    for (std::size_t i = 0; i < variants.size(); ++i) {
-      if (store::lowercase(variants[i].at("VariantName").get<std::string>()) == store::lowercase(variant_name)) {
-        return {list, i};
-      }
-    }
-  }
-  throw ApiError::validation("The variant " + in_quotes(variant_name) + " does not exist in endpoint " +
-                             in_quotes(endpoint_name) + ".");
 }
 
 void apply_desired(const Json& wanted, Json& variant) {
@@ -449,8 +436,13 @@ Output update_weights_and_capacities(const Context& context, const identity::Cal
         throw ApiError::validation("The variant " + in_quotes(variant_name) +
                                    " is named more than once in DesiredWeightsAndCapacities.");
       }
-      const auto [list, index] = locate_variant(desired, variant_name, record.at("EndpointName").get<std::string>());
-      apply_desired(wanted, desired[list][index]);
+      Json* variant = find_variant(desired, kVariantLists[0], variant_name);
+      if (!variant) variant = find_variant(desired, kVariantLists[1], variant_name);
+      if (!variant) {
+        throw ApiError::validation("The variant " + in_quotes(variant_name) + " does not exist in endpoint " +
+                                   in_quotes(record.at("EndpointName").get<std::string>()) + ".");
+      }
+      apply_desired(wanted, *variant);
     }
     record["Pending"] = std::move(desired);
     record["Phase"] = phase_to_json(phase(context, "Updating", now, "InService"));

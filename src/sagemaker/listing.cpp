@@ -142,7 +142,6 @@ SerializedJson list_resources(const Context& context, const identity::Caller& ca
   if (input.contains("CreationTimeBefore")) query.created_before_ms = to_ms(input["CreationTimeBefore"]);
   if (kind.lifecycle) {
     query.lifecycle = true;
-    query.now_ms = context.clock();
     if (input.contains("StatusEquals")) query.status_equals = input["StatusEquals"].get<std::string>();
     if (input.contains("LastModifiedTimeAfter")) query.modified_at_or_after_ms = to_ms(input["LastModifiedTimeAfter"]);
     if (input.contains("LastModifiedTimeBefore")) query.modified_before_ms = to_ms(input["LastModifiedTimeBefore"]);

@@ -35,8 +35,7 @@ std::string create_resource(const Context& context, const identity::Caller& call
   const std::string arn = resource_arn(caller, kind.type, name);
   std::vector<store::Tag> tags;
   if (auto it = input.find("Tags"); it != input.end()) {
-    require_unreserved_tag_keys(*it);
-    for (const Json& tag : *it) tags.emplace_back(tag.at("Key").get<std::string>(), tag.value("Value", ""));
+    tags = checked_tags(*it);
     input.erase(it);
   }
   const std::int64_t created = context.clock();

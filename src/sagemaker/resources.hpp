@@ -60,8 +60,9 @@ void delete_resource(const Context& context, const identity::Caller& caller, con
 // Registers Describe<Noun>, Delete<Noun> and List<Noun>s, which every hosting resource serves the same way.
 void add_describe_delete_list(OperationTable& table, const Context& context, const ResourceKind& kind);
 
-// Tag keys beginning with "aws:" are AWS's own: ValidationException.
-void require_unreserved_tag_keys(const Json& tags);
+// A validated TagList as the store's tags. Throws ValidationException for a key beginning with "aws:" (AWS's
+// own), whether the tags come with a Create or with AddTags.
+std::vector<store::Tag> checked_tags(const Json& tags);
 
 ApiError not_found(const identity::Caller& caller, const ResourceKind& kind, std::string_view name);
 

@@ -39,17 +39,10 @@ ArnTarget target_of(const identity::Caller& caller, const Json& input) {
   return *target;
 }
 
-std::vector<store::Tag> tags_of(const Json& list) {
-  std::vector<store::Tag> tags;
-  for (const Json& tag : list) tags.emplace_back(tag.at("Key").get<std::string>(), tag.at("Value").get<std::string>());
-  return tags;
-}
-
 Json add_tags(const Context& context, const identity::Caller& caller, const Json& input) {
   ArnTarget target = target_of(caller, input);
   const Json& tags = input.at("Tags");
-  require_unreserved_tag_keys(tags);
-  switch (context.resources.add_tags(scope_of(caller), target.kind->type, target.name, tags_of(tags), kTagLimit)) {
+  switch (context.resources.add_tags(scope_of(caller), target.kind->type, target.name, checked_tags(tags), kTagLimit)) {
     case store::TagWrite::kNoResource:
       throw no_resource();
     case store::TagWrite::kOverLimit:
@@ -92,14 +85,16 @@ Json list_tags(const Context& context, const identity::Caller& caller, const Jso
 
 }  // namespace
 
-void require_unreserved_tag_keys(const Json& tags) {
+std::vector<store::Tag> checked_tags(const Json& tags) {
+  std::vector<store::Tag> checked;
   for (const Json& tag : tags) {
-    const std::string key = store::lowercase(tag.at("Key").get<std::string>());
-    if (key.starts_with("aws:")) {
-      throw ApiError::validation("Tag keys beginning with 'aws:' are reserved for AWS use: " +
-                                 tag.at("Key").get<std::string>());
+    const std::string key = tag.at("Key").get<std::string>();
+    if (store::lowercase(key).starts_with("aws:")) {
+      throw ApiError::validation("Tag keys beginning with 'aws:' are reserved for AWS use: " + key);
     }
+    checked.emplace_back(key, tag.value("Value", ""));
   }
+  return checked;
 }
 
 void add_tag_operations(OperationTable& table, const Context& context) {

@@ -69,7 +69,10 @@ void upsert(std::vector<StoredTag>& stored, const std::vector<Tag>& tags) {
 const std::string kScopeId = "(SELECT id FROM scopes WHERE account = ? AND region = ? AND type = ?)";
 // A gone resource (a deleted endpoint whose Deleting has passed) is as good as absent; its row goes at the next
 // insert of its name.
-const std::string kNotGone = "(gone_at_ms IS NULL OR gone_at_ms > ?)";
+std::string not_gone(std::string_view now_parameter) {
+  return "(gone_at_ms IS NULL OR gone_at_ms > " + std::string(now_parameter) + ")";
+}
+const std::string kNotGone = not_gone("?");
 const std::string kWhereName = " WHERE scope = " + kScopeId + " AND name_key = ? AND " + kNotGone;
 const std::string kSelectTags = "SELECT tags FROM resources" + kWhereName;
 const std::string kUpdateTags = "UPDATE resources SET tags = ?" + kWhereName;
@@ -286,7 +289,7 @@ std::vector<PageRow> ResourceStore::page(const Scope& scope, std::string_view ty
   std::string sql = "SELECT name, creation_ms, name_key";
   if (query.lifecycle) sql += ", " + status + ", " + modified;
   sql += " FROM resources WHERE scope = (SELECT id FROM scopes WHERE account = ?1 AND region = ?2 AND type = ?3)";
-  if (query.lifecycle) sql += " AND (gone_at_ms IS NULL OR gone_at_ms > ?9)";
+  if (query.lifecycle) sql += " AND " + not_gone("?9");
   if (query.created_at_or_after_ms) sql += " AND creation_ms >= ?4";
   if (query.created_before_ms) sql += " AND creation_ms < ?5";
   if (query.status_equals) sql += " AND " + status + " = ?10";
@@ -308,6 +311,7 @@ std::vector<PageRow> ResourceStore::page(const Scope& scope, std::string_view ty
   }
   sql += " LIMIT ?8";
 
+  const std::int64_t now = clock_();
   return db_.read_one_statement([&](Connection& c) {
     Statement& select = bind_scope(c.prepare(sql), 1, scope, type);
     if (query.created_at_or_after_ms) select.bind(4, *query.created_at_or_after_ms);
@@ -317,7 +321,7 @@ std::vector<PageRow> ResourceStore::page(const Scope& scope, std::string_view ty
       if (query.sort == SortKey::kStatus) select.bind(13, query.after->status);
     }
     select.bind(8, static_cast<std::int64_t>(query.limit));
-    if (query.lifecycle) select.bind(9, query.now_ms);
+    if (query.lifecycle) select.bind(9, now);
     if (query.status_equals) select.bind(10, *query.status_equals);
     if (query.modified_at_or_after_ms) select.bind(11, *query.modified_at_or_after_ms);
     if (query.modified_before_ms) select.bind(12, *query.modified_before_ms);

@@ -139,6 +139,14 @@ TEST(Config, Help) {
   EXPECT_EQ(parse_config({"--port", "x", "--help"}, {{"SAGEBOX_PORT", "y"}}).exit_code, 0);
 }
 
+// Help text starts in column 22; a flag and metavar too long for it get the help on the next line.
+TEST(Config, UsageAlignsHelpAndWrapsAFlagTooLongForItsColumn) {
+  const std::string usage = sagebox::usage_text();
+  EXPECT_NE(usage.find("\n  --host HOST         address to listen on\n"), std::string::npos);
+  EXPECT_NE(usage.find("\n  --transition-delay SECONDS\n                      how long an endpoint stays"),
+            std::string::npos);
+}
+
 TEST(Config, UsageListsEveryFlagWithEnvAndDefault) {
   const std::string usage = sagebox::usage_text();
   for (const char* needle : {"--host",

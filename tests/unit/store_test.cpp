@@ -37,10 +37,10 @@ std::int64_t schema_version(Database& db) {
 }
 
 // Writes a database file by hand, as an earlier sagebox left it.
-void write_raw_file(const std::string& path, const char* sql) {
+void write_raw_file(const std::string& path, const std::string& sql) {
   sqlite3* raw = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
-  EXPECT_EQ(sqlite3_exec(raw, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(raw);
+  EXPECT_EQ(sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(raw);
   sqlite3_close(raw);
 }
 
@@ -141,12 +141,8 @@ TEST(Database, FileSurvivesReopenWithItsSecretAndSchemaVersion) {
   EXPECT_EQ(schema_version(db), 5);
 }
 
-// A file written by the first release (schema 1: documents keyed by name) opens with its resources, tags and
-// secret, and behaves as a new one: listing, name uniqueness regardless of case, tags.
-TEST(Database, VersionOneFileIsMigratedWithItsData) {
-  TempDir dir;
-  const std::string path = dir.file("v1.db");
-  write_raw_file(path, R"sql(
+// The tables of the first release (schema 1: documents keyed by name).
+constexpr const char* kVersionOneTables = R"sql(
       CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
       CREATE TABLE resources (account TEXT NOT NULL, region TEXT NOT NULL, type TEXT NOT NULL,
         name_key TEXT NOT NULL, name TEXT NOT NULL, arn TEXT NOT NULL, creation_ms INTEGER NOT NULL,
@@ -154,6 +150,14 @@ TEST(Database, VersionOneFileIsMigratedWithItsData) {
       CREATE INDEX resources_by_creation ON resources (account, region, type, creation_ms, name_key);
       CREATE TABLE tags (arn_key TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, position INTEGER NOT NULL,
         PRIMARY KEY (arn_key, key)) WITHOUT ROWID;
+    )sql";
+
+// A file written by the first release opens with its resources, tags and
+// secret, and behaves as a new one: listing, name uniqueness regardless of case, tags.
+TEST(Database, VersionOneFileIsMigratedWithItsData) {
+  TempDir dir;
+  const std::string path = dir.file("v1.db");
+  write_raw_file(path, std::string(kVersionOneTables) + R"sql(
       INSERT INTO meta VALUES ('secret', 'old-secret');
       INSERT INTO resources VALUES ('123456789012', 'us-east-1', 'model', 'older', 'Older',
         'arn:aws:sagemaker:us-east-1:123456789012:model/older', 1, '{"ModelName":"Older"}');
@@ -225,11 +229,11 @@ TEST(Database, VersionFourFileIsMigratedAndThenHoldsLifecycles) {
                            {{"k", "v"}}));
   PageQuery endpoints;
   endpoints.lifecycle = true;
-  endpoints.now_ms = 1499;
+  now = 1499;
   auto rows = store.page(kScope, "endpoint", endpoints);
   ASSERT_EQ(names(rows), (std::vector<std::string>{"Ep"}));
   EXPECT_EQ(rows[0].status, "Creating");
-  endpoints.now_ms = 1500;
+  now = 1500;
   EXPECT_EQ(store.page(kScope, "endpoint", endpoints)[0].status, "InService");
   ASSERT_TRUE(store.replace(kScope, "endpoint", "ep", [](const Resource& r) -> std::optional<Resource> {
     return Resource{r.name, r.creation_ms, "{}", Lifecycle{"Deleting", 2000, 2500, "", 2500}};
@@ -269,16 +273,7 @@ std::vector<std::string> schema_shape(Database& db) {
 TEST(Database, ANewDatabaseHasTheShapeTheMigrationsBuild) {
   TempDir dir;
   const std::string migrated_path = dir.file("migrated.db");
-  write_raw_file(migrated_path, R"sql(
-      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-      CREATE TABLE resources (account TEXT NOT NULL, region TEXT NOT NULL, type TEXT NOT NULL,
-        name_key TEXT NOT NULL, name TEXT NOT NULL, arn TEXT NOT NULL, creation_ms INTEGER NOT NULL,
-        document TEXT NOT NULL, PRIMARY KEY (account, region, type, name_key)) WITHOUT ROWID;
-      CREATE INDEX resources_by_creation ON resources (account, region, type, creation_ms, name_key);
-      CREATE TABLE tags (arn_key TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, position INTEGER NOT NULL,
-        PRIMARY KEY (arn_key, key)) WITHOUT ROWID;
-      PRAGMA user_version = 1;
-    )sql");
+  write_raw_file(migrated_path, std::string(kVersionOneTables) + "PRAGMA user_version = 1;");
   Database migrated(migrated_path);
   Database fresh(dir.file("fresh.db"));
   Database in_memory("");
@@ -437,7 +432,6 @@ class LifecycleStore : public ::testing::Test {
   }
   std::vector<PageRow> rows(PageQuery query) {
     query.lifecycle = true;
-    query.now_ms = now;
     return store.page(kScope, "endpoint", query);
   }
 

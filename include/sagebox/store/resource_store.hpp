@@ -60,10 +60,9 @@ struct PageQuery {
   std::optional<std::int64_t> created_before_ms;
   std::optional<Cursor> after;
   std::size_t limit = 10;
-  // Resources with a lifecycle: rows carry their status and last change at `now_ms`, may be filtered on them,
-  // and gone ones are left out.
+  // Resources with a lifecycle: rows carry their status and last change as of the store's clock, may be
+  // filtered on them, and gone ones are left out.
   bool lifecycle = false;
-  std::int64_t now_ms = 0;
   std::optional<std::string> status_equals;
   std::optional<std::int64_t> modified_at_or_after_ms;
   std::optional<std::int64_t> modified_before_ms;
