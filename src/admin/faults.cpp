@@ -13,8 +13,8 @@ constexpr std::int64_t kMaxLatencyMs = 300000;
 // A refused value is shown in the message up to this many bytes.
 constexpr std::size_t kShownValueLength = 40;
 
-constexpr std::string_view kMembers[] = {"operation", "account", "region",     "name",      "probability",
-                                         "times",     "error",   "latency_ms", "connection"};
+constexpr std::string_view kMembers[] = {"operation", "account", "region",     "name",      "after",
+                                         "probability", "times", "error",   "latency_ms", "connection"};
 constexpr std::string_view kErrorMembers[] = {"code", "message", "status"};
 
 ApiError invalid(std::string message) { return ApiError::validation(std::move(message)); }
@@ -140,6 +140,10 @@ FaultRules::Rule FaultRules::parse(const Json& rule) const {
   if (const auto it = rule.find("name"); it != rule.end()) {
     stored["name"] = *(parsed.name = text(*it, "name", "a non-empty string", non_empty));
   }
+  if (const auto it = rule.find("after"); it != rule.end()) {
+    stored["after"] = parsed.after = integer(*it, "after", 0, std::numeric_limits<std::int64_t>::max(),
+                                             "an integer of at least 0");
+  }
   if (const auto it = rule.find("probability"); it != rule.end()) {
     if (!it->is_number() || it->get<double>() < 0 || it->get<double>() > 1) {
       throw wrong("probability", "a number from 0 to 1", *it);
@@ -246,6 +250,10 @@ std::optional<Fault> FaultRules::fire(const Call& call) {
     if (rule.name) {
       if (!name) name = resource_name(call.operation, call.input);
       if (!*name || !equal_ignoring_case(**name, *rule.name)) continue;
+    }
+    if (rule.passed < rule.after) {
+      ++rule.passed;
+      continue;
     }
     if (!lucky(rule.probability)) continue;
     ++rule.fired;

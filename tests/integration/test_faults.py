@@ -65,6 +65,16 @@ class FaultsTest(FaultsCase):
         self.assertEqual(self.create_config().status, 200)
         self.assertEqual(self.fired(), [1])  # used up: listed still, firing no more
 
+    def test_after_makes_the_third_create_the_one_throttled(self):
+        self.client.ok("CreateModel", model_input("m"))
+        self.assertEqual(self.add(dict(SMALLEST, after=2))["after"], 2)
+        statuses = [self.create_config(name=name).status for name in ("c1", "c2", "c3", "c4")]
+        self.assertEqual(statuses, [200, 200, 400, 200])
+        self.assertError(self.client.call("DescribeEndpointConfig", {"EndpointConfigName": "c3"}), 400,
+                         "ValidationException",
+                         'Could not find endpoint configuration "%s".' % endpoint_config_arn("c3"))
+        self.assertEqual(self.fired(), [1])
+
     def test_server_error_statuses(self):
         self.add({"operation": "ListModels", "times": 1,
                   "error": {"code": "ServiceUnavailable", "message": "Service is unavailable", "status": 503}})
@@ -195,7 +205,7 @@ class FaultsTest(FaultsCase):
             ([], "ValidationException", "A fault rule must be a JSON object, not []."),
             ({"operation": "CreateEndpointConfig", "error": error, "Times": 1}, "ValidationException",
              'Unknown member "Times" in the fault rule; its members are operation, account, region, name, '
-             "probability, times, error, latency_ms and connection."),
+             "after, probability, times, error, latency_ms and connection."),
             ({"operation": "CreateEndpointConfig", "error": error, "times": "1"}, "ValidationException",
              '"times" must be an integer of at least 1, not "1".'),
             ({"operation": "CreateEndpointConfig", "error": error, "times": 0}, "ValidationException",

@@ -80,7 +80,11 @@ TEST(FaultRules, RulesAreCheckedStrictly) {
        "\"operation\" must be an operation name, or \"*\" for any, not 7."},
       {Json{{"operation", "*"}, {"latency_ms", 5}, {"Operation", "x"}},
        "Unknown member \"Operation\" in the fault rule; its members are operation, account, region, name, "
-       "probability, times, error, latency_ms and connection."},
+       "after, probability, times, error, latency_ms and connection."},
+      {Json{{"operation", "*"}, {"latency_ms", 5}, {"after", -1}},
+       "\"after\" must be an integer of at least 0, not -1."},
+      {Json{{"operation", "*"}, {"latency_ms", 5}, {"after", "2"}},
+       "\"after\" must be an integer of at least 0, not \"2\"."},
       {Json{{"operation", "*"}, {"latency_ms", 5}, {"account", "12345"}},
        "\"account\" must be a 12-digit account id, not \"12345\"."},
       {Json{{"operation", "*"}, {"latency_ms", 5}, {"region", "us east"}},
@@ -165,6 +169,21 @@ TEST(FaultRules, TimesCountsFiringsThenTheRuleStaysListedAndQuiet) {
   }
   EXPECT_FALSE(rules.fire(create.call()).has_value());
   EXPECT_EQ(rules.list()["faults"][0]["fired"], 2);
+}
+
+TEST(FaultRules, AfterLetsThatManyMatchingCallsThroughFirst) {
+  FaultRules rules(known_operation);
+  Json rule = throttle();
+  rule["after"] = 2;
+  EXPECT_EQ(rules.add(rule)["after"], 2);
+  const TestCall create{"CreateEndpointConfig"};
+  const TestCall other{"CreateModel"};
+  EXPECT_FALSE(rules.fire(create.call()).has_value());
+  EXPECT_FALSE(rules.fire(other.call()).has_value());  // does not match, so it is not counted
+  EXPECT_FALSE(rules.fire(create.call()).has_value());
+  EXPECT_TRUE(rules.fire(create.call()).has_value());  // the third CreateEndpointConfig
+  EXPECT_FALSE(rules.fire(create.call()).has_value());  // times: 1
+  EXPECT_EQ(rules.list()["faults"][0]["fired"], 1);
 }
 
 TEST(FaultRules, MatchingByOperationAccountRegionAndName) {

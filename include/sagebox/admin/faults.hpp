@@ -7,6 +7,8 @@
 //   account     optional: the caller's account (12 digits)
 //   region      optional: the caller's region
 //   name        optional: the resource the call is about, compared case-insensitively (see resource_name)
+//   after       optional, default 0: this many matching calls go through untouched before the rule may fire
+//               ("after": 2 makes the third call the first one faulted)
 //   probability optional, 0 to 1, default 1: the chance that a matching call fires the rule
 //   times       optional, at least 1: the rule fires at most this often, then stays listed and no longer
 //   fires
@@ -88,6 +90,8 @@ class FaultRules {
     std::optional<std::string> account;
     std::optional<std::string> region;
     std::optional<std::string> name;
+    std::int64_t after = 0;
+    std::int64_t passed = 0;  // matching calls let through so far, up to `after`
     double probability = 1;
     std::optional<std::int64_t> times;
     Fault fault;
