@@ -4,6 +4,8 @@
 #include <string>
 #include <utility>
 
+#include "sagebox/admin/dashboard.hpp"
+#include "sagebox/admin/inventory.hpp"
 #include "sagebox/crypto.hpp"
 #include "sagebox/error.hpp"
 #include "sagebox/json.hpp"
@@ -94,6 +96,23 @@ void AdminApi::add_routes(http::Router& router) {
                }
                return answer(200, *removed);
              }));
+  router.add("GET", "/_sagebox/resources", guarded([this](const http::Request&, const http::PathParams&) {
+               return answer(200, describe_resources(service_, addresses_in(service_.export_state())));
+             }));
+  // The page is open to all: it holds no data, and in strict mode it asks for the token the API calls need.
+  router.add("GET", "/_sagebox", [](const http::Request&, const http::PathParams&) {
+    return dashboard_response(*dashboard_file("index.html"));
+  });
+  router.add("GET", "/_sagebox/ui/{file}", [](const http::Request&, const http::PathParams& params) {
+    const DashboardFile* file = dashboard_file(params.at("file"));
+    if (!file) {
+      return answer(ApiError("UnknownOperationException",
+                             "The dashboard has no file " +
+                                 Json(params.at("file")).dump(-1, ' ', false, Json::error_handler_t::replace) + ".",
+                             404));
+    }
+    return dashboard_response(*file);
+  });
   for (const char* prefix : {"/_sagebox/**", "/moto-api/**"}) {
     router.add("*", prefix, [](const http::Request& request, const http::PathParams&) {
       return answer(ApiError("UnknownOperationException",

@@ -6,6 +6,7 @@ signer, so what sagebox sees is what the AWS SDKs send.
 import http.client
 import json
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -356,3 +357,24 @@ class SageboxTestCase(unittest.TestCase):
         self.assertEqual(response.error()[0], code, response)
         if message is not None:
             self.assertEqual(response.error()[1], message)
+
+
+class StrictSageboxTestCase(unittest.TestCase):
+    """One sagebox in strict mode for the class: it knows one key, AKIDALICE / alice-secret of account
+    111122223333, and its admin paths need the token "t0ken"."""
+
+    admin_token = "t0ken"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.directory = tempfile.mkdtemp(prefix="sagebox-strict-")
+        credentials = os.path.join(cls.directory, "credentials")
+        with open(credentials, "w") as f:
+            f.write("AKIDALICE alice-secret 111122223333\n")
+        cls.server = Sagebox("--auth", "strict", "--credentials", credentials,
+                             "--admin-token", cls.admin_token).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        assert cls.server.stop() == 0
+        shutil.rmtree(cls.directory, ignore_errors=True)

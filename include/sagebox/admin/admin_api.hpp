@@ -13,12 +13,17 @@
 //   GET  /_sagebox/faults   200 {"faults": [rule, …]}, each with `fired`: how often it has fired
 //   DELETE /_sagebox/faults        removes every rule: 200 {"deleted": n}
 //   DELETE /_sagebox/faults/{id}   removes one: 200 with the rule as it was; 404 ResourceNotFoundException
+//   GET  /_sagebox/resources  every resource of every account and region as Describe answers it now
+//                             (inventory.hpp)
+//   GET  /_sagebox/           the dashboard's page, and GET /_sagebox/ui/{file} its files (dashboard.hpp): open
+//                             without the admin token, since they hold no data
 //
 // Another method on one of these paths: 405 with `Allow` (the router's answer). Any other path under
 // /_sagebox or /moto-api: 404 UnknownOperationException "No such admin path: <path>", so that a mistyped
 // admin path never reaches the SageMaker API. In strict mode with an admin token, every admin path but health
 // needs the header X-Sagebox-Admin-Token with that token (403 AccessDeniedException): health stays open
-// because container health checks cannot send headers, and it tells nothing but that sagebox is up.
+// because container health checks cannot send headers, and it tells nothing but that sagebox is up; so does the
+// dashboard's page, which asks for the token.
 #pragma once
 
 #include <functional>
