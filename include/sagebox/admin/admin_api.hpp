@@ -13,6 +13,11 @@
 //   GET  /_sagebox/faults   200 {"faults": [rule, …]}, each with `fired`: how often it has fired
 //   DELETE /_sagebox/faults        removes every rule: 200 {"deleted": n}
 //   DELETE /_sagebox/faults/{id}   removes one: 200 with the rule as it was; 404 ResourceNotFoundException
+//   GET  /_sagebox/state    200 the whole state as one document (Service::export_state; README, "State:
+//                           export, import, seeds")
+//   POST /_sagebox/state    replaces the whole state with the body's document, in one transaction:
+//                           200 {"status":"ok","resources":n}; 400 ValidationException "<where>: <what is wrong>"
+//                           and nothing changed
 //   GET  /_sagebox/resources  every resource of every account and region as Describe answers it now
 //                             (inventory.hpp)
 //   GET  /_sagebox/           the dashboard's page, and GET /_sagebox/ui/{file} its files (dashboard.hpp): open
