@@ -27,7 +27,7 @@ struct Config {
   LogLevel log_level = LogLevel::kInfo;
   AuthMode auth = AuthMode::kLenient;
   std::string credentials_path;  // lines "ACCESS_KEY_ID SECRET_ACCESS_KEY ACCOUNT_ID"; required by strict mode
-  std::string admin_token;       // when set in strict mode, the reset paths require it
+  std::string admin_token;       // when set in strict mode, every admin path but health requires it
 
   // How long an endpoint stays Creating, Updating or Deleting. 0: every read after the call sees the end state,
   // so SDK waiters (which sleep 30 s after a non-final answer) return on their first look.
