@@ -43,7 +43,7 @@ constexpr Option kOptions[] = {
     {"--credentials", "SAGEBOX_CREDENTIALS", "FILE",
      "key pairs for strict mode: lines 'ACCESS_KEY_ID SECRET_ACCESS_KEY ACCOUNT_ID'", "none"},
     {"--admin-token", "SAGEBOX_ADMIN_TOKEN", "TOKEN",
-     "strict mode: the reset paths require header X-Sagebox-Admin-Token: TOKEN", "none"},
+     "strict mode: admin paths but health require header X-Sagebox-Admin-Token: TOKEN", "none"},
     {"--seed", "SAGEBOX_SEED", "FILE",
      "state document to load at startup when the database holds no resource", "none"},
 };

@@ -27,7 +27,7 @@ struct Config {
   LogLevel log_level = LogLevel::kInfo;
   AuthMode auth = AuthMode::kLenient;
   std::string credentials_path;  // lines "ACCESS_KEY_ID SECRET_ACCESS_KEY ACCOUNT_ID"; required by strict mode
-  std::string admin_token;       // when set in strict mode, the reset paths require it
+  std::string admin_token;       // when set in strict mode, every admin path but health requires it
   // A state document (GET /_sagebox/state) loaded at startup when the database holds no resource; empty: none.
   std::string seed_path;
 

@@ -28,9 +28,22 @@ http::Response answer(const ApiError& error) {
   return answer(error.http_status(), Json{{"__type", error.code()}, {"message", error.message()}});
 }
 
-// The body as JSON. A fault rule is two levels deep: anything deeper is refused before it is built.
+// The body as JSON. A fault rule is two levels deep (a lifecycle rule one): anything deeper is refused before
+// it is built.
 Json parse_body(const std::string& body) {
   return parse_json(body, 3, "The request body nests deeper than a fault rule does.");
+}
+
+// The rule `removed` names, or 404 when there was none called `id`.
+http::Response removed_rule(const std::optional<Json>& removed, std::string_view what,
+                            const std::string& id) {
+  if (!removed) {
+    throw ApiError("ResourceNotFoundException",
+                   "No " + std::string(what) + " has the id " +
+                       Json(id).dump(-1, ' ', false, Json::error_handler_t::replace) + ".",
+                   404);
+  }
+  return answer(200, *removed);
 }
 
 }  // namespace
@@ -92,14 +105,36 @@ void AdminApi::add_routes(http::Router& router) {
   router.add("DELETE", "/_sagebox/faults/{id}",
              guarded([this](const http::Request&, const http::PathParams& params) {
                const std::string& id = params.at("id");
-               std::optional<Json> removed = faults_.remove(id);
-               if (!removed) {
-                 throw ApiError("ResourceNotFoundException",
-                                "No fault rule has the id " +
-                                    Json(id).dump(-1, ' ', false, Json::error_handler_t::replace) + ".",
-                                404);
+               return removed_rule(faults_.remove(id), "fault rule", id);
+             }));
+
+  sagemaker::LifecycleScript& script = service_.lifecycle_script();
+  router.add("POST", "/_sagebox/lifecycle",
+             guarded([&script](const http::Request& request, const http::PathParams&) {
+               return answer(200, script.add(parse_body(request.body)));
+             }));
+  router.add("GET", "/_sagebox/lifecycle", guarded([&script](const http::Request&, const http::PathParams&) {
+               return answer(200, script.list());
+             }));
+  router.add("DELETE", "/_sagebox/lifecycle",
+             guarded([&script](const http::Request&, const http::PathParams&) {
+               return answer(200, Json{{"deleted", script.clear()}});
+             }));
+  router.add("DELETE", "/_sagebox/lifecycle/{id}",
+             guarded([&script](const http::Request&, const http::PathParams& params) {
+               const std::string& id = params.at("id");
+               return removed_rule(script.remove(id), "lifecycle rule", id);
+             }));
+  router.add("POST", "/_sagebox/lifecycle/release",
+             guarded([this](const http::Request& request, const http::PathParams&) {
+               // An empty body is the same as {}: release everything.
+               const Json body = request.body.empty() ? Json::object() : parse_body(request.body);
+               Json released = Json::array();
+               for (const auto& endpoint : service_.release_held(sagemaker::release_selector(body))) {
+                 released.push_back(
+                     {{"account", endpoint.account}, {"region", endpoint.region}, {"name", endpoint.name}});
                }
-               return answer(200, *removed);
+               return answer(200, Json{{"released", std::move(released)}});
              }));
   router.add("GET", "/_sagebox/state", guarded([this](const http::Request&, const http::PathParams&) {
                return answer(200, service_.export_state());

@@ -6,76 +6,27 @@
 #include <random>
 #include <utility>
 
+#include "sagebox/rule_json.hpp"
+
 namespace sagebox::admin {
 namespace {
 
 constexpr std::int64_t kMaxLatencyMs = 300000;
-// A refused value is shown in the message up to this many bytes.
-constexpr std::size_t kShownValueLength = 40;
 
-constexpr std::string_view kMembers[] = {"operation", "account", "region",     "name",      "after",
-                                         "probability", "times", "error",   "latency_ms", "connection"};
-constexpr std::string_view kErrorMembers[] = {"code", "message", "status"};
+using rule_json::any_text;
+using rule_json::equal_ignoring_case;
+using rule_json::integer;
+using rule_json::is_account;
+using rule_json::is_region;
+using rule_json::non_empty;
+using rule_json::refuse_unknown_members;
+using rule_json::shown;
+using rule_json::text;
+using rule_json::wrong;
 
 ApiError invalid(std::string message) { return ApiError::validation(std::move(message)); }
 
-std::string shown(const Json& value) {
-  std::string text = value.dump(-1, ' ', false, Json::error_handler_t::replace);
-  if (text.size() > kShownValueLength) text = text.substr(0, kShownValueLength) + "...";
-  return text;
-}
-
-ApiError wrong(std::string_view member, std::string_view expected, const Json& value) {
-  return invalid("\"" + std::string(member) + "\" must be " + std::string(expected) + ", not " +
-                 shown(value) + ".");
-}
-
-template <std::size_t N>
-void refuse_unknown_members(const Json& object, const std::string_view (&known)[N], std::string_view where) {
-  for (const auto& [key, value] : object.items()) {
-    if (std::find(std::begin(known), std::end(known), key) != std::end(known)) continue;
-    std::string list;
-    for (std::size_t i = 0; i < N; ++i)
-      list += (i == 0 ? "" : i + 1 == N ? " and " : ", ") + std::string(known[i]);
-    throw invalid("Unknown member " + shown(Json(key)) + " in " + std::string(where) + "; its members are " +
-                  list + ".");
-  }
-}
-
-// An integer member within [low, high]; a larger unsigned number is refused like any other out of range.
-std::int64_t integer(const Json& value, std::string_view member, std::int64_t low, std::int64_t high,
-                     std::string_view expected) {
-  const bool fits =
-      value.is_number_integer() &&
-      (!value.is_number_unsigned() ||
-       value.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()));
-  if (!fits || value.get<std::int64_t>() < low || value.get<std::int64_t>() > high) {
-    throw wrong(member, expected, value);
-  }
-  return value.get<std::int64_t>();
-}
-
-const std::string& text(const Json& value, std::string_view member, std::string_view expected,
-                        bool (*valid)(const std::string&)) {
-  if (!value.is_string() || !valid(value.get_ref<const std::string&>())) throw wrong(member, expected, value);
-  return value.get_ref<const std::string&>();
-}
-
-bool non_empty(const std::string& s) { return !s.empty(); }
-bool any_text(const std::string&) { return true; }
-bool is_account(const std::string& s) {
-  return s.size() == 12 && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
-}
-bool is_region(const std::string& s) {
-  return !s.empty() &&
-         std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isalnum(c) || c == '-'; });
-}
 bool is_connection(const std::string& s) { return s == "reset" || s == "close"; }
-
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
-                    [](unsigned char x, unsigned char y) { return std::tolower(x) == std::tolower(y); });
-}
 
 // A fair coin of bias `probability`; 1 needs no draw.
 bool lucky(double probability) {
@@ -116,7 +67,11 @@ FaultRules::FaultRules(std::function<bool(std::string_view)> is_operation)
 
 FaultRules::Rule FaultRules::parse(const Json& rule) const {
   if (!rule.is_object()) throw invalid("A fault rule must be a JSON object, not " + shown(rule) + ".");
-  refuse_unknown_members(rule, kMembers, "the fault rule");
+  refuse_unknown_members(
+      rule,
+      {"operation", "account", "region", "name", "after", "probability", "times", "error", "latency_ms",
+       "connection"},
+      "the fault rule");
   Rule parsed;
   Json& stored = parsed.stored;
   stored["id"] = nullptr;  // first in the listing; set by add()
@@ -158,7 +113,7 @@ FaultRules::Rule FaultRules::parse(const Json& rule) const {
 
   if (const auto it = rule.find("error"); it != rule.end()) {
     if (!it->is_object()) throw wrong("error", "an object {\"code\", \"message\", \"status\"}", *it);
-    refuse_unknown_members(*it, kErrorMembers, "\"error\"");
+    refuse_unknown_members(*it, {"code", "message", "status"}, "\"error\"");
     if (!it->contains("code") || !it->contains("message") || !it->contains("status")) {
       throw invalid("\"error\" needs \"code\", \"message\" and \"status\".");
     }
@@ -196,70 +151,37 @@ FaultRules::Rule FaultRules::parse(const Json& rule) const {
   return parsed;
 }
 
-Json FaultRules::listed(const Rule& rule) {
-  Json out = rule.stored;
-  out["fired"] = rule.fired;
-  return out;
-}
+Json FaultRules::add(const Json& rule) { return rules_.add(parse(rule)); }
 
-Json FaultRules::add(const Json& rule) {
-  Rule parsed = parse(rule);
-  std::lock_guard lock(mutex_);
-  parsed.id = "fault-" + std::to_string(next_id_++);
-  parsed.stored["id"] = parsed.id;
-  rules_.push_back(std::move(parsed));
-  any_.store(true, std::memory_order_release);
-  return listed(rules_.back());
-}
+Json FaultRules::list() const { return rules_.list(); }
 
-Json FaultRules::list() const {
-  Json faults = Json::array();
-  std::lock_guard lock(mutex_);
-  for (const Rule& rule : rules_) faults.push_back(listed(rule));
-  return Json{{"faults", std::move(faults)}};
-}
+std::size_t FaultRules::clear() { return rules_.clear(); }
 
-std::size_t FaultRules::clear() {
-  std::lock_guard lock(mutex_);
-  const std::size_t count = rules_.size();
-  rules_.clear();
-  any_.store(false, std::memory_order_release);
-  return count;
-}
-
-std::optional<Json> FaultRules::remove(std::string_view id) {
-  std::lock_guard lock(mutex_);
-  const auto it =
-      std::find_if(rules_.begin(), rules_.end(), [id](const Rule& rule) { return rule.id == id; });
-  if (it == rules_.end()) return std::nullopt;
-  Json removed = listed(*it);
-  rules_.erase(it);
-  any_.store(!rules_.empty(), std::memory_order_release);
-  return removed;
-}
+std::optional<Json> FaultRules::remove(std::string_view id) { return rules_.remove(id); }
 
 std::optional<Fault> FaultRules::fire(const Call& call) {
-  if (!any_.load(std::memory_order_acquire)) return std::nullopt;
+  if (!rules_.any()) return std::nullopt;
   std::optional<std::optional<std::string_view>> name;  // looked up for the first rule that names a resource
-  std::lock_guard lock(mutex_);
-  for (Rule& rule : rules_) {
-    if (rule.times && rule.fired >= *rule.times) continue;
-    if (rule.operation != "*" && rule.operation != call.operation) continue;
-    if (rule.account && *rule.account != call.account) continue;
-    if (rule.region && *rule.region != call.region) continue;
-    if (rule.name) {
-      if (!name) name = resource_name(call.operation, call.input);
-      if (!*name || !equal_ignoring_case(**name, *rule.name)) continue;
+  return rules_.with_rules([&](std::vector<Rule>& rules) -> std::optional<Fault> {
+    for (Rule& rule : rules) {
+      if (rule.times && rule.fired >= *rule.times) continue;
+      if (rule.operation != "*" && rule.operation != call.operation) continue;
+      if (rule.account && *rule.account != call.account) continue;
+      if (rule.region && *rule.region != call.region) continue;
+      if (rule.name) {
+        if (!name) name = resource_name(call.operation, call.input);
+        if (!*name || !equal_ignoring_case(**name, *rule.name)) continue;
+      }
+      if (rule.passed < rule.after) {
+        ++rule.passed;
+        continue;
+      }
+      if (!lucky(rule.probability)) continue;
+      ++rule.fired;
+      return rule.fault;
     }
-    if (rule.passed < rule.after) {
-      ++rule.passed;
-      continue;
-    }
-    if (!lucky(rule.probability)) continue;
-    ++rule.fired;
-    return rule.fault;
-  }
-  return std::nullopt;
+    return std::nullopt;
+  });
 }
 
 }  // namespace sagebox::admin

@@ -16,12 +16,17 @@ store::Lifecycle lifecycle_columns(const Phase& phase) {
 }
 
 Json phase_to_json(const Phase& phase) {
-  return Json{{"Status", phase.status}, {"Start", phase.start_ms}, {"End", phase.end_ms}, {"Then", phase.then}};
+  Json json{{"Status", phase.status}, {"Start", phase.start_ms}, {"End", phase.end_ms}, {"Then", phase.then}};
+  if (!phase.failure_reason.empty()) json["FailureReason"] = phase.failure_reason;
+  return json;
 }
 
+// FailureReason is absent from phases stored before lifecycles could be scripted, and from every phase that
+// does not fail.
 Phase phase_from_json(const Json& json) {
   return {json.at("Status").get<std::string>(), json.at("Start").get<std::int64_t>(),
-          json.at("End").get<std::int64_t>(), json.at("Then").get<std::string>()};
+          json.at("End").get<std::int64_t>(), json.at("Then").get<std::string>(),
+          json.value("FailureReason", std::string())};
 }
 
 bool in_progress(std::string_view status) {

@@ -1,9 +1,11 @@
 // An endpoint's lifecycle as data: what it is doing (Creating, Updating, Deleting), from when until when, and
 // what it is afterwards. Its status is derived from the clock whenever it is read: there is no timer and no
-// thread, and a restart changes nothing.
+// thread, and a restart changes nothing. A scripted outcome (lifecycle_script.hpp) is data of the phase too: a
+// failure reason, or an end that never comes until a release sets one.
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 
@@ -12,11 +14,20 @@
 
 namespace sagebox::sagemaker {
 
+// The end of a held phase: later than any clock reads, so the phase's status lasts until a release.
+inline constexpr std::int64_t kHeldUntilReleased = std::numeric_limits<std::int64_t>::max();
+
 struct Phase {
   std::string status;        // while start_ms <= now < end_ms: "Creating", "Updating", "Deleting"
   std::int64_t start_ms = 0;
-  std::int64_t end_ms = 0;   // start_ms + the transition delay
+  std::int64_t end_ms = 0;   // start_ms + the transition delay, or kHeldUntilReleased
   std::string then;          // from end_ms on: "InService", "Failed"; empty: gone (the end of a delete)
+  // Non-empty: the phase fails. From end_ms on this is the endpoint's FailureReason, and what the phase was
+  // bringing in (its Pending deployment) never serves: a create ends Failed with nothing deployed, an update
+  // rolls back to what served before.
+  std::string failure_reason{};
+
+  bool held() const { return end_ms == kHeldUntilReleased; }
 };
 
 struct StatusAt {

@@ -6,14 +6,17 @@
 //   {"EndpointName", "EndpointArn", "CreationTime": ms, "Phase": {...},
 //    "Serving": deployment (absent until the first one is in service),
 //    "Pending": deployment (what the phase brings in; absent when nothing does),
-//    "LastDeploymentConfig", "FailureReason" (each absent when there is none)}
+//    "LastDeploymentConfig", "FailureReason" (each absent when there is none),
+//    "EndpointConfigName" (only once a create has failed: the configuration it named, which never served)}
 // A deployment is what one endpoint configuration put in service:
 //   {"EndpointConfigName", "StartTime": ms, "NewConfiguration": bool, "ProductionVariants": [variant],
 //    "ShadowProductionVariants": [variant], "DataCaptureConfig": summary, "AsyncInferenceConfig",
 //    "ExplainerConfig"}
 // and a variant {"VariantName", "DeployedImages", "Weight", "InstanceCount", "ServerlessConfig", "InstanceType",
 // "AcceleratorType", "ManagedInstanceScaling", "RoutingConfig"}, each member only when it applies.
-// When the phase is over, Pending is what serves; the record is brought up to date at the next write.
+// When the phase is over, Pending is what serves, unless the phase failed (Phase::failure_reason): then Pending
+// is dropped and the reason becomes FailureReason. The record is brought up to date at the next write.
+#include <algorithm>
 #include <set>
 #include <string>
 #include <utility>
@@ -139,8 +142,17 @@ struct RecordAt {
 };
 
 RecordAt record_at(Json record, std::int64_t now) {
-  const StatusAt status = status_at(phase_from_json(record.at("Phase")), now);
-  if (status.settled && record.contains("Pending")) {
+  const Phase phase = phase_from_json(record.at("Phase"));
+  const StatusAt status = status_at(phase, now);
+  if (!status.settled) return {std::move(record), status};
+  if (!phase.failure_reason.empty()) {
+    // AWS's rollback: what served before goes on serving (an update), or nothing ever served (a create).
+    record["FailureReason"] = phase.failure_reason;
+    if (record.contains("Pending")) {
+      if (!record.contains("Serving")) record["EndpointConfigName"] = record["Pending"]["EndpointConfigName"];
+      record.erase("Pending");
+    }
+  } else if (record.contains("Pending")) {
     record["Serving"] = std::move(record["Pending"]);
     record["Serving"]["NewConfiguration"] = false;
     record.erase("Pending");
@@ -201,6 +213,11 @@ Json pending_variant_summary(const Json& variant, std::int64_t start_ms) {
   return summary;
 }
 
+// An endpoint whose create failed has neither Serving nor Pending: it shows its name, ARN, the configuration
+// it was created with, Failed, its FailureReason and its times, and no ProductionVariants, no
+// PendingDeploymentSummary and none of the configuration's DataCaptureConfig or AsyncInferenceConfig. That is
+// the form of the failed-create DescribeEndpoint outputs users post (e.g. a container that fails its ping
+// health check): nothing was ever deployed, so there is no fleet to summarize and no capture running.
 Json describe(const Context& context, const RecordAt& at) {
   const Json& record = at.record;
   Json out{{"EndpointName", record.at("EndpointName")}, {"EndpointArn", record.at("EndpointArn")}};
@@ -208,7 +225,7 @@ Json describe(const Context& context, const RecordAt& at) {
   const Json* pending = record.contains("Pending") ? &record["Pending"] : nullptr;
   const bool new_configuration = pending && pending->at("NewConfiguration").get<bool>();
   // The configuration being deployed is the endpoint's from the moment it was asked for.
-  const Json& named = new_configuration || !serving ? *pending : *serving;
+  const Json& named = pending && (new_configuration || !serving) ? *pending : serving ? *serving : record;
   out["EndpointConfigName"] = named.at("EndpointConfigName");
   if (serving) {
     // Weights and capacities on their way in are Desired*; a new configuration shows as pending instead.
@@ -222,9 +239,10 @@ Json describe(const Context& context, const RecordAt& at) {
       }
     }
   }
-  const Json& shown = serving ? *serving : *pending;
-  for (const char* member : {"DataCaptureConfig", "AsyncInferenceConfig", "ExplainerConfig", "MetricsConfig"}) {
-    if (shown.contains(member)) out[member] = shown[member];
+  if (const Json* shown = serving ? serving : pending) {
+    for (const char* member : {"DataCaptureConfig", "AsyncInferenceConfig", "ExplainerConfig", "MetricsConfig"}) {
+      if (shown->contains(member)) out[member] = (*shown)[member];
+    }
   }
   out["EndpointStatus"] = at.status.status;
   if (record.contains("FailureReason")) out["FailureReason"] = record["FailureReason"];
@@ -247,16 +265,37 @@ Json describe(const Context& context, const RecordAt& at) {
 
 // --- operations ---------------------------------------------------------------------------------------------
 
-Phase phase(const Context& context, std::string status, std::int64_t now, std::string then) {
-  return {std::move(status), now, now + context.transition_delay_ms, std::move(then)};
+// The phase of a transition that starts now, lasting the transition delay, unless a rule of the lifecycle
+// script claimed for it says otherwise.
+Phase phase(const Context& context, std::string status, std::int64_t now, std::string then,
+            const std::optional<LifecycleScript::Claim>& claim = std::nullopt) {
+  Phase next{std::move(status), now, now + context.transition_delay_ms, std::move(then)};
+  if (!claim) return next;
+  if (claim->outcome().hold) next.end_ms = kHeldUntilReleased;
+  if (!claim->outcome().failure_reason.empty()) {
+    next.failure_reason = claim->outcome().failure_reason;
+    // A failed update rolls back to InService; a failed create or delete leaves the endpoint Failed.
+    if (next.status != "Updating") next.then = "Failed";
+  }
+  return next;
+}
+
+// The rule of the lifecycle script for `transition` of endpoint `name`, claimed; the caller commits it once the
+// operation has succeeded.
+std::optional<LifecycleScript::Claim> scripted(const Context& context, Transition transition,
+                                               const identity::Caller& caller, std::string_view name) {
+  return context.script.claim(transition, caller.account, caller.region, name);
 }
 
 // The record as the store keeps it, with what Describe answers once the phase is over, worked out now: most
-// Describes come after that, and then cost no more than a stored document's.
+// Describes come after that, and then cost no more than a stored document's. A held phase has no such time
+// yet: its release stores the record again, with the end it then has.
 store::Resource stored(const Context& context, std::string name, std::int64_t creation_ms, const Json& record) {
   const Phase phase = phase_from_json(record.at("Phase"));
   store::Lifecycle lifecycle = lifecycle_columns(phase);
-  if (!phase.then.empty()) lifecycle.settled_document = describe(context, record_at(record, phase.end_ms)).dump();
+  if (!phase.then.empty() && !phase.held()) {
+    lifecycle.settled_document = describe(context, record_at(record, phase.end_ms)).dump();
+  }
   return {std::move(name), creation_ms, record.dump(), std::move(lifecycle)};
 }
 
@@ -267,10 +306,11 @@ Output create_endpoint(const Context& context, const identity::Caller& caller, c
   const Deployable target = deployable(context, caller, config_name);
   const std::int64_t now = context.clock();
   const std::string arn = resource_arn(caller, kEndpointKind.type, name);
+  std::optional<LifecycleScript::Claim> script = scripted(context, Transition::kCreate, caller, name);
   Json record{{"EndpointName", name},
               {"EndpointArn", arn},
               {"CreationTime", now},
-              {"Phase", phase_to_json(phase(context, "Creating", now, "InService"))},
+              {"Phase", phase_to_json(phase(context, "Creating", now, "InService", script))},
               {"Pending", deployment_of(config_name, target.config, target.models, now)}};
   if (input.contains("DeploymentConfig")) record["LastDeploymentConfig"] = input["DeploymentConfig"];
   // The configuration and its models are checked again inside the insert's transaction.
@@ -284,6 +324,7 @@ Output create_endpoint(const Context& context, const identity::Caller& caller, c
   if (result.outcome == store::InsertResult::kNameTaken) {
     throw ApiError::validation("Cannot create already existing endpoint " + in_quotes(arn) + ".");
   }
+  if (script) script->commit();
   return Json{{"EndpointArn", arn}};
 }
 
@@ -318,12 +359,15 @@ Output describe_endpoint(const Context& context, const identity::Caller& caller,
 
 Output delete_endpoint(const Context& context, const identity::Caller& caller, const Json& input) {
   const std::string name = input.at("EndpointName").get<std::string>();
+  std::optional<LifecycleScript::Claim> script = scripted(context, Transition::kDelete, caller, name);
   change_endpoint(context, caller, name, [&](RecordAt& at, std::int64_t now) -> std::optional<Json> {
     require_changeable(at.status.status, at.record.at("EndpointArn").get<std::string>(), true);
-    if (context.transition_delay_ms == 0) return std::nullopt;  // gone at once: the row goes with its tags
-    at.record["Phase"] = phase_to_json(phase(context, "Deleting", now, ""));
+    // Gone at once: the row goes with its tags.
+    if (context.transition_delay_ms == 0 && !script) return std::nullopt;
+    at.record["Phase"] = phase_to_json(phase(context, "Deleting", now, "", script));
     return std::move(at.record);
   });
+  if (script) script->commit();
   return Json::object();
 }
 
@@ -364,6 +408,7 @@ Output update_endpoint(const Context& context, const identity::Caller& caller, c
   // SageMaker reports a missing endpoint before anything about the configuration, which is read next.
   if (!context.resources.find(scope_of(caller), kEndpointKind.type, name)) throw not_found(caller, kEndpointKind, name);
   const Deployable target = deployable(context, caller, config_name);
+  std::optional<LifecycleScript::Claim> script = scripted(context, Transition::kUpdate, caller, name);
   std::string arn;
   change_endpoint(context, caller, name, [&](RecordAt& at, std::int64_t now) -> std::optional<Json> {
     Json& record = at.record;
@@ -377,7 +422,7 @@ Output update_endpoint(const Context& context, const identity::Caller& caller, c
     Json deployment = deployment_of(config_name, target.config, target.models, now);
     retain_properties(input, serving, deployment);
     record["Pending"] = std::move(deployment);
-    record["Phase"] = phase_to_json(phase(context, "Updating", now, "InService"));
+    record["Phase"] = phase_to_json(phase(context, "Updating", now, "InService", script));
     record.erase("FailureReason");
     if (input.contains("DeploymentConfig")) {
       record["LastDeploymentConfig"] = input["DeploymentConfig"];
@@ -386,6 +431,7 @@ Output update_endpoint(const Context& context, const identity::Caller& caller, c
     }
     return std::move(record);
   });
+  if (script) script->commit();
   return Json{{"EndpointArn", arn}};
 }
 
@@ -422,6 +468,7 @@ void apply_desired(const Json& wanted, Json& variant) {
 
 Output update_weights_and_capacities(const Context& context, const identity::Caller& caller, const Json& input) {
   const std::string name = input.at("EndpointName").get<std::string>();
+  std::optional<LifecycleScript::Claim> script = scripted(context, Transition::kUpdate, caller, name);
   std::string arn;
   change_endpoint(context, caller, name, [&](RecordAt& at, std::int64_t now) -> std::optional<Json> {
     Json& record = at.record;
@@ -446,13 +493,38 @@ Output update_weights_and_capacities(const Context& context, const identity::Cal
       apply_desired(wanted, *variant);
     }
     record["Pending"] = std::move(desired);
-    record["Phase"] = phase_to_json(phase(context, "Updating", now, "InService"));
+    record["Phase"] = phase_to_json(phase(context, "Updating", now, "InService", script));
+    // As UpdateEndpoint: an update that succeeds clears the reason an earlier one failed.
+    record.erase("FailureReason");
     return std::move(record);
   });
+  if (script) script->commit();
   return Json{{"EndpointArn", arn}};
 }
 
 }  // namespace
+
+std::vector<Service::Released> release_held_endpoints(const Context& context, const EndpointSelector& selector) {
+  std::vector<Service::Released> released;
+  for (const store::Located& held : context.resources.with_phase_end(kEndpointKind.type, kHeldUntilReleased)) {
+    if (!selector.matches(held.scope.account, held.scope.region, held.name)) continue;
+    bool was_held = false;  // a release at the same time may have come first
+    context.resources.replace(held.scope, kEndpointKind.type, held.name,
+                              [&](const store::Resource& resource) -> std::optional<store::Resource> {
+                                Json record = Json::parse(resource.document);
+                                Phase phase = phase_from_json(record.at("Phase"));
+                                was_held = phase.held();
+                                if (was_held) {
+                                  phase.end_ms =
+                                      std::max(context.clock(), phase.start_ms + context.transition_delay_ms);
+                                  record["Phase"] = phase_to_json(phase);
+                                }
+                                return stored(context, resource.name, resource.creation_ms, record);
+                              });
+    if (was_held) released.push_back({held.scope.account, held.scope.region, held.name});
+  }
+  return released;
+}
 
 void add_endpoint_operations(OperationTable& table, const Context& context) {
   const auto add = [&](const std::string& operation,

@@ -354,6 +354,18 @@ std::vector<PageRow> ResourceStore::page(const Scope& scope, std::string_view ty
   });
 }
 
+std::vector<Located> ResourceStore::with_phase_end(std::string_view type, std::int64_t phase_end_ms) {
+  return db_.read_one_statement([&](Connection& c) {
+    Statement& select = c.prepare(
+        "SELECT scopes.account, scopes.region, resources.name FROM resources JOIN scopes ON scopes.id = "
+        "resources.scope WHERE scopes.type = ? AND resources.phase_end_ms = ?");
+    select.bind(1, type).bind(2, phase_end_ms);
+    std::vector<Located> found;
+    while (select.step()) found.push_back({{select.text(0), select.text(1)}, select.text(2)});
+    return found;
+  });
+}
+
 void ResourceStore::clear() {
   db_.write([](Connection& c) { c.exec(kDeleteEverything); });
 }

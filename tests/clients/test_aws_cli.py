@@ -165,6 +165,27 @@ class AwsCliTest(SageboxTestCase):
         self.assertEqual(stderr, "An error occurred (ValidationException) when calling the DescribeEndpoint "
                                  'operation: Could not find endpoint "%s".' % arn)
 
+    def test_waiter_meets_a_scripted_failure(self):
+        """A lifecycle rule makes the create fail: the first look of `wait endpoint-in-service` sees Failed, a
+        terminal state for the waiter, which ends at once with failure (no 30 s sleep)."""
+        reason = ("CannotStartContainerError. Please ensure the model container for variant variant-1 starts "
+                  "correctly when invoked with 'docker run <image> serve'")
+        rule = {"resource": "endpoint", "name": "doomed", "on": "create", "outcome": "fail", "reason": reason}
+        self.assertEqual(self.client.request("POST", "/_sagebox/lifecycle", json.dumps(rule).encode()).status, 200)
+        self.client.ok("CreateModel", model_input("m"))
+        self.client.ok("CreateEndpointConfig", {"EndpointConfigName": "c", "ProductionVariants": [{
+            "VariantName": "variant-1", "ModelName": "m", "InitialInstanceCount": 1, "InstanceType": "ml.t2.medium"}]})
+        self.ok("create-endpoint", "--endpoint-name", "doomed", "--endpoint-config-name", "c")
+        started = time.monotonic()
+        code, _, stderr = self.aws("wait", "endpoint-in-service", "--endpoint-name", "doomed")
+        self.assertLess(time.monotonic() - started, 10)
+        self.assertEqual(code, 255, stderr)
+        self.assertIn("Waiter EndpointInService failed: Waiter encountered a terminal failure state", stderr)
+        described = self.ok("describe-endpoint", "--endpoint-name", "doomed")
+        self.assertEqual((described["EndpointStatus"], described["FailureReason"]), ("Failed", reason))
+        self.assertDictEqual(self.client.request("DELETE", "/_sagebox/lifecycle").json, {"deleted": 1})
+
+
 if __name__ == "__main__":
     client_support.require(shutil.which("aws") is not None, "AWS CLI tests", "install the AWS CLI: scripts/setup")
     unittest.main()

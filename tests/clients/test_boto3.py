@@ -252,6 +252,59 @@ class Boto3Test(Boto3Case):
             self.assertClientError(call, message)
 
 
+class Boto3ScriptedLifecycleTest(Boto3Case):
+    """boto3's waiters meeting endpoint transitions scripted by lifecycle rules."""
+    CAPACITY = ("CapacityError: Unable to provision requested ML compute capacity. Please retry using a different "
+                "ML instance type.")
+
+    def setUp(self):
+        super().setUp()
+        self.admin = self.server.client()
+        self.addCleanup(self.admin.close)
+        self.assertEqual(self.admin.request("DELETE", "/_sagebox/lifecycle").status, 200)
+        self.create_endpoint_configs("config-1", "config-2")
+
+    def add_rule(self, rule):
+        import json
+        response = self.admin.request("POST", "/_sagebox/lifecycle",
+                                      json.dumps(dict(rule, resource="endpoint")).encode())
+        self.assertEqual(response.status, 200, response)
+
+    def wait_fails(self, waiter, name):
+        """The WaiterError of boto3's waiter `waiter` on endpoint `name`, which must come on its first look."""
+        from botocore.exceptions import WaiterError
+        started = time.monotonic()
+        with self.assertRaises(WaiterError) as raised:
+            self.sagemaker.get_waiter(waiter).wait(EndpointName=name, WaiterConfig={"MaxAttempts": 2})
+        self.assertLess(time.monotonic() - started, 1)
+        self.assertIn("terminal failure state", str(raised.exception))
+        return raised.exception
+
+    def test_endpoint_in_service_waiter_fails_on_a_scripted_failed_create(self):
+        self.add_rule({"name": "doomed", "on": "create", "outcome": "fail", "reason": self.CAPACITY})
+        self.sagemaker.create_endpoint(EndpointName="doomed", EndpointConfigName="config-1")
+        error = self.wait_fails("endpoint_in_service", "doomed")
+        self.assertEqual(error.last_response["EndpointStatus"], "Failed")
+        self.assertEqual(error.last_response["FailureReason"], self.CAPACITY)
+        self.assertNotIn("ProductionVariants", error.last_response)
+
+    def test_endpoint_deleted_waiter_fails_on_a_scripted_failed_delete(self):
+        self.add_rule({"name": "stuck", "on": "delete", "outcome": "fail", "reason": "Could not delete."})
+        self.sagemaker.create_endpoint(EndpointName="stuck", EndpointConfigName="config-1")
+        self.sagemaker.delete_endpoint(EndpointName="stuck")
+        error = self.wait_fails("endpoint_deleted", "stuck")
+        self.assertEqual(error.last_response["FailureReason"], "Could not delete.")
+
+    def test_a_rolled_back_update_ends_in_service_with_the_old_configuration(self):
+        self.add_rule({"name": "e", "on": "update", "outcome": "fail", "reason": self.CAPACITY})
+        self.sagemaker.create_endpoint(EndpointName="e", EndpointConfigName="config-1")
+        self.sagemaker.update_endpoint(EndpointName="e", EndpointConfigName="config-2")
+        # The waiter ends well (InService); the reason says the update did not happen.
+        self.sagemaker.get_waiter("endpoint_in_service").wait(EndpointName="e", WaiterConfig={"MaxAttempts": 1})
+        described = self.sagemaker.describe_endpoint(EndpointName="e")
+        self.assertEqual((described["EndpointConfigName"], described["FailureReason"]), ("config-1", self.CAPACITY))
+
+
 class Boto3RetryTest(Boto3Case):
     """boto3's own retries meeting a ThrottlingException injected by a fault rule."""
     THROTTLE = {"operation": "CreateEndpointConfig",

@@ -331,6 +331,30 @@ def endpoint_arn(name, *where, **named):
     return resource_arn("endpoint", name, *where, **named)
 
 
+class StoredSageboxTestCase(unittest.TestCase):
+    """Each test gets a fresh directory for a database file, `self.db`; start() runs sagebox on it, restart()
+    stops it gracefully and runs it again on the same file."""
+
+    def setUp(self):
+        self.directory = tempfile.mkdtemp(prefix="sagebox-test-")
+        self.db = os.path.join(self.directory, "state.db")
+        self.server = None
+
+    def tearDown(self):
+        if self.server is not None:
+            self.server.kill()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+    def start(self, *flags):
+        self.server = Sagebox("--db", self.db, *flags).start()
+        return self.server.client()
+
+    def restart(self, client, *flags):
+        client.close()
+        self.assertEqual(self.server.stop(), 0)
+        return self.start(*flags)
+
+
 class SageboxTestCase(unittest.TestCase):
     """One in-memory sagebox for the class, started with the class's `flags`, reset before each test."""
 

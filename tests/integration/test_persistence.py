@@ -1,37 +1,15 @@
 """Durability with --db: restarts, kill -9 at any moment, and writers racing for one name."""
-import os
 import random
-import shutil
 import signal
-import tempfile
 import threading
 import time
 import unittest
 
-from sagebox_harness import (Sagebox, endpoint_arn, endpoint_config_arn, model_input,
+from sagebox_harness import (Sagebox, StoredSageboxTestCase, endpoint_arn, endpoint_config_arn, model_input,
                              serverless_endpoint_config_input)
 
 
-class PersistenceTest(unittest.TestCase):
-    def setUp(self):
-        self.directory = tempfile.mkdtemp(prefix="sagebox-test-")
-        self.db = os.path.join(self.directory, "state.db")
-        self.server = None
-
-    def tearDown(self):
-        if self.server is not None:
-            self.server.kill()
-        shutil.rmtree(self.directory, ignore_errors=True)
-
-    def start(self, *flags):
-        self.server = Sagebox("--db", self.db, *flags).start()
-        return self.server.client()
-
-    def restart(self, client, *flags):
-        client.close()
-        self.assertEqual(self.server.stop(), 0)
-        return self.start(*flags)
-
+class PersistenceTest(StoredSageboxTestCase):
     def test_state_survives_a_graceful_restart(self):
         client = self.start()
         client.ok("CreateModel", model_input("m"))

@@ -371,6 +371,33 @@ TEST_F(AdminRoutesTest, MethodsAndUnknownPaths) {
   EXPECT_EQ(send("GET", "/_sagebox/health").status, 200);
 }
 
+TEST_F(AdminRoutesTest, LifecycleRulesAreAddedListedDeletedAndReleased) {
+  const std::string rule = R"({"resource": "endpoint", "name": "e1", "on": "create", "outcome": "hold"})";
+  const http::Response added = send("POST", "/_sagebox/lifecycle", rule);
+  EXPECT_EQ(added.status, 200);
+  EXPECT_EQ(body_of(added)["id"], "lifecycle-1");
+  EXPECT_EQ(body_of(send("GET", "/_sagebox/lifecycle"))["rules"][0]["fired"], 0);
+  const http::Response refused = send("POST", "/_sagebox/lifecycle", R"({"resource": "endpoint"})");
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_EQ(body_of(refused)["__type"], "ValidationException");
+
+  EXPECT_EQ(body_of(send("POST", "/_sagebox/lifecycle/release", "")), Json::parse(R"({"released": []})"));
+  const http::Response bad_release = send("POST", "/_sagebox/lifecycle/release", R"({"times": 1})");
+  EXPECT_EQ(bad_release.status, 400);
+  EXPECT_EQ(body_of(bad_release)["message"],
+            "Unknown member \"times\" in the release; its members are name, name_prefix, account and region.");
+
+  EXPECT_EQ(body_of(send("DELETE", "/_sagebox/lifecycle/lifecycle-1"))["name"], "e1");
+  const http::Response missing = send("DELETE", "/_sagebox/lifecycle/lifecycle-1");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.body,
+            R"({"__type":"ResourceNotFoundException","message":"No lifecycle rule has the id \"lifecycle-1\"."})");
+  send("POST", "/_sagebox/lifecycle", rule);
+  EXPECT_EQ(send("POST", "/_sagebox/reset").status, 200);  // rules stay
+  EXPECT_EQ(body_of(send("DELETE", "/_sagebox/lifecycle")), Json::parse(R"({"deleted": 1})"));
+  EXPECT_EQ(send("GET", "/_sagebox/lifecycle/release").status, 405);
+}
+
 class StrictAdminRoutesTest : public AdminRoutesTest {
  protected:
   StrictAdminRoutesTest() : AdminRoutesTest(AuthMode::kStrict) {}
@@ -380,7 +407,9 @@ TEST_F(StrictAdminRoutesTest, EveryPathButHealthNeedsTheToken) {
   EXPECT_EQ(send("GET", "/_sagebox/health").status, 200);
   const std::vector<std::pair<std::string, std::string>> guarded = {
       {"POST", "/_sagebox/reset"}, {"POST", "/moto-api/reset"},    {"POST", "/_sagebox/faults"},
-      {"GET", "/_sagebox/faults"}, {"DELETE", "/_sagebox/faults"}, {"DELETE", "/_sagebox/faults/fault-1"}};
+      {"GET", "/_sagebox/faults"}, {"DELETE", "/_sagebox/faults"}, {"DELETE", "/_sagebox/faults/fault-1"},
+      {"POST", "/_sagebox/lifecycle"}, {"GET", "/_sagebox/lifecycle"}, {"DELETE", "/_sagebox/lifecycle"},
+      {"DELETE", "/_sagebox/lifecycle/lifecycle-1"}, {"POST", "/_sagebox/lifecycle/release"}};
   for (const auto& [method, path] : guarded) {
     for (const char* token : {"", "wrong"}) {
       const http::Response denied = send(method, path, throttle().dump(), token);

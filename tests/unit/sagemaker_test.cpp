@@ -3,7 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <functional>
+#include <limits>
+#include <thread>
+#include <vector>
 
 #include "../../src/sagemaker/endpoint_lifecycle.hpp"
 #include "../../src/sagemaker/listing.hpp"
@@ -242,7 +246,22 @@ TEST(EndpointLifecycle, PhaseJsonRoundTrip) {
     EXPECT_EQ(back.start_ms, phase.start_ms);
     EXPECT_EQ(back.end_ms, phase.end_ms);
     EXPECT_EQ(back.then, phase.then);
+    EXPECT_EQ(back.failure_reason, "");
   }
+}
+
+TEST(EndpointLifecycle, AScriptedPhaseKeepsItsReasonAndItsEndlessEnd) {
+  const Phase failing{"Updating", 1000, kHeldUntilReleased, "InService", "CapacityError: none left."};
+  EXPECT_TRUE(failing.held());
+  const Json json = phase_to_json(failing);
+  EXPECT_EQ(json["FailureReason"], "CapacityError: none left.");
+  const Phase back = phase_from_json(Json::parse(json.dump()));
+  EXPECT_EQ(back.failure_reason, failing.failure_reason);
+  EXPECT_EQ(back.end_ms, kHeldUntilReleased);
+  EXPECT_TRUE(back.held());
+  // Held: the phase's status, whatever the clock says, and the store's columns agree.
+  expect_status(back, 9'000'000'000'000, "Updating", 1000, false);
+  EXPECT_EQ(lifecycle_columns({"Deleting", 5, kHeldUntilReleased, ""}).gone_at_ms, kHeldUntilReleased);
 }
 
 std::string refusal(std::string_view status, bool failed_allowed) {
@@ -553,6 +572,413 @@ TEST_F(StateTest, ABadDocumentSaysWhereAndChangesNothing) {
     EXPECT_EQ(error.rfind("ValidationException: " + expected, 0), 0u) << "expected: " << expected << "\ngot: " << error;
     EXPECT_EQ(service_.export_state().dump(), before) << expected;
   }
+}
+
+// --- scripted lifecycles -------------------------------------------------------------------------------------
+
+// The ValidationException message LifecycleScript::add throws for `rule`, or "accepted".
+std::string rule_refusal(const Json& rule) {
+  LifecycleScript script;
+  try {
+    script.add(rule);
+  } catch (const ApiError& error) {
+    EXPECT_EQ(error.code(), "ValidationException");
+    EXPECT_EQ(error.http_status(), 400);
+    EXPECT_EQ(script.list()["rules"].size(), 0u);
+    return error.message();
+  }
+  return "accepted";
+}
+
+Json failing_create(const std::string& name = "e1") {
+  return {{"resource", "endpoint"}, {"name", name}, {"on", "create"}, {"outcome", "fail"}, {"reason", "Broken."}};
+}
+
+TEST(LifecycleScript, TheSmallestRuleIsStoredWithItsIdAndDefaults) {
+  LifecycleScript script;
+  EXPECT_EQ(script.add(failing_create()).dump(),
+            R"({"id":"lifecycle-1","resource":"endpoint","name":"e1","on":"create","outcome":"fail",)"
+            R"("reason":"Broken.","times":1,"fired":0})");
+  const Json every = Json::parse(R"({"times": 3, "outcome": "hold", "on": "update", "region": "eu-west-1",
+                                     "account": "111122223333", "name_prefix": "E-", "resource": "endpoint"})");
+  EXPECT_EQ(script.add(every).dump(),
+            R"({"id":"lifecycle-2","resource":"endpoint","name_prefix":"E-","account":"111122223333",)"
+            R"("region":"eu-west-1","on":"update","outcome":"hold","times":3,"fired":0})");
+  EXPECT_EQ(script.list()["rules"].size(), 2u);
+  EXPECT_EQ(script.remove("lifecycle-1")->at("name"), "e1");
+  EXPECT_FALSE(script.remove("lifecycle-1"));
+  EXPECT_EQ(script.clear(), 1u);
+  // Ids are never reused.
+  EXPECT_EQ(script.add(failing_create())["id"], "lifecycle-3");
+}
+
+TEST(LifecycleScript, RulesAreCheckedStrictly) {
+  const auto with = [](const char* member, Json value) {
+    Json rule = failing_create();
+    if (value.is_null()) {
+      rule.erase(member);
+    } else {
+      rule[member] = std::move(value);
+    }
+    return rule;
+  };
+  EXPECT_EQ(rule_refusal(failing_create()), "accepted");
+  EXPECT_EQ(rule_refusal(Json::array()), "A lifecycle rule must be a JSON object, not [].");
+  EXPECT_EQ(rule_refusal(with("Reason", "x")),
+            "Unknown member \"Reason\" in the lifecycle rule; its members are resource, name, name_prefix, account, "
+            "region, on, outcome, reason and times.");
+  EXPECT_EQ(rule_refusal(with("resource", nullptr)), "A lifecycle rule needs \"resource\": \"endpoint\".");
+  EXPECT_EQ(rule_refusal(with("resource", "model")), "\"resource\" must be \"endpoint\", not \"model\".");
+  EXPECT_EQ(rule_refusal(with("name", nullptr)),
+            "A lifecycle rule needs \"name\" (the endpoint's name) or \"name_prefix\" (the beginning of it).");
+  EXPECT_EQ(rule_refusal(with("name_prefix", "e")), "Give \"name\" or \"name_prefix\", not both.");
+  EXPECT_EQ(rule_refusal(with("name", "")), "\"name\" must be a non-empty string, not \"\".");
+  EXPECT_EQ(rule_refusal(with("name", 7)), "\"name\" must be a non-empty string, not 7.");
+  EXPECT_EQ(rule_refusal(with("account", "12")), "\"account\" must be a 12-digit account id, not \"12\".");
+  EXPECT_EQ(rule_refusal(with("region", "us east")),
+            "\"region\" must be a region name such as \"us-east-1\", not \"us east\".");
+  EXPECT_EQ(rule_refusal(with("on", nullptr)),
+            "A lifecycle rule needs \"on\": \"create\", \"update\" or \"delete\".");
+  EXPECT_EQ(rule_refusal(with("on", "Create")),
+            "\"on\" must be \"create\", \"update\" or \"delete\", not \"Create\".");
+  EXPECT_EQ(rule_refusal(with("outcome", nullptr)), "A lifecycle rule needs \"outcome\": \"fail\" or \"hold\".");
+  EXPECT_EQ(rule_refusal(with("outcome", "succeed")),
+            "\"outcome\" must be \"fail\" or \"hold\", not \"succeed\".");
+  EXPECT_EQ(rule_refusal(with("reason", nullptr)),
+            "\"outcome\": \"fail\" needs \"reason\": the endpoint's FailureReason.");
+  EXPECT_EQ(rule_refusal(with("reason", "")), "\"reason\" must be a string of 1 to 1024 characters, not \"\".");
+  EXPECT_EQ(rule_refusal(with("reason", std::string(1025, 'x'))),
+            "\"reason\" must be a string of 1 to 1024 characters, not \"" + std::string(39, 'x') + "....");
+  EXPECT_EQ(rule_refusal(with("reason", std::string(1024, 'x'))), "accepted");
+  EXPECT_EQ(rule_refusal(with("outcome", "hold")),
+            "A held transition does not fail: \"reason\" goes with \"outcome\": \"fail\" only.");
+  EXPECT_EQ(rule_refusal(with("times", 0)), "\"times\" must be an integer of at least 1, not 0.");
+  EXPECT_EQ(rule_refusal(with("times", 1.5)), "\"times\" must be an integer of at least 1, not 1.5.");
+  EXPECT_EQ(rule_refusal(with("times", std::numeric_limits<std::uint64_t>::max())),
+            "\"times\" must be an integer of at least 1, not 18446744073709551615.");
+}
+
+TEST(LifecycleScript, ReleaseSelectors) {
+  EXPECT_TRUE(release_selector(Json::object()).matches("111122223333", "eu-west-1", "anything"));
+  const EndpointSelector prefix = release_selector({{"name_prefix", "Blue-"}, {"region", "eu-west-1"}});
+  EXPECT_TRUE(prefix.matches("111122223333", "eu-west-1", "blue-1"));
+  EXPECT_FALSE(prefix.matches("111122223333", "us-east-1", "blue-1"));
+  EXPECT_FALSE(prefix.matches("111122223333", "eu-west-1", "blu"));
+  const EndpointSelector exact = release_selector({{"name", "E1"}, {"account", "111122223333"}});
+  EXPECT_TRUE(exact.matches("111122223333", "us-east-1", "e1"));
+  EXPECT_FALSE(exact.matches("111122223333", "us-east-1", "e10"));
+  EXPECT_FALSE(exact.matches("123456789012", "us-east-1", "e1"));
+  const auto refusal = [](const Json& body) {
+    try {
+      release_selector(body);
+    } catch (const ApiError& error) {
+      return error.message();
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(refusal(Json::array()), "A release must be a JSON object, not [].");
+  EXPECT_EQ(refusal({{"on", "create"}}),
+            "Unknown member \"on\" in the release; its members are name, name_prefix, account and region.");
+  EXPECT_EQ(refusal({{"name", "a"}, {"name_prefix", "a"}}), "Give \"name\" or \"name_prefix\", not both.");
+}
+
+TEST(LifecycleScript, AClaimCountsWhenCommittedAndIsGivenBackOtherwise) {
+  LifecycleScript script;
+  Json rule = failing_create();
+  rule.erase("name");
+  rule["name_prefix"] = "E-";
+  rule["times"] = 2;
+  script.add(rule);
+  const auto fired = [&] { return script.list()["rules"][0]["fired"].get<int>(); };
+  EXPECT_FALSE(script.claim(Transition::kUpdate, "123456789012", "us-east-1", "e-1"));
+  EXPECT_FALSE(script.claim(Transition::kCreate, "123456789012", "us-east-1", "f-1"));
+  {
+    auto first = script.claim(Transition::kCreate, "123456789012", "us-east-1", "e-1");
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->outcome().failure_reason, "Broken.");
+    EXPECT_FALSE(first->outcome().hold);
+    auto second = script.claim(Transition::kCreate, "123456789012", "us-east-1", "e-2");
+    ASSERT_TRUE(second);
+    // Both firings are taken while the two calls run: a third finds none.
+    EXPECT_FALSE(script.claim(Transition::kCreate, "123456789012", "us-east-1", "e-3"));
+    first->commit();
+    EXPECT_EQ(fired(), 1);
+  }  // the second call failed: its firing is given back
+  EXPECT_EQ(fired(), 1);
+  auto third = script.claim(Transition::kCreate, "123456789012", "us-east-1", "E-3");
+  ASSERT_TRUE(third);
+  third->commit();
+  EXPECT_EQ(fired(), 2);
+  EXPECT_FALSE(script.claim(Transition::kCreate, "123456789012", "us-east-1", "e-4"));
+  // A claim outliving its rule settles nothing.
+  script.add(failing_create("x"));
+  auto orphan = script.claim(Transition::kCreate, "123456789012", "us-east-1", "x");
+  ASSERT_TRUE(orphan);
+  script.clear();
+  orphan->commit();
+  EXPECT_EQ(script.list()["rules"], Json::array());
+}
+
+TEST(LifecycleScript, ConcurrentClaimsNeverTakeMoreFiringsThanTimes) {
+  LifecycleScript script;
+  Json rule = failing_create();
+  rule["times"] = 100;
+  script.add(rule);
+  std::atomic<int> claimed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        if (auto claim = script.claim(Transition::kCreate, "123456789012", "us-east-1", "e1")) {
+          claim->commit();
+          ++claimed;
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(claimed.load(), 100);
+  EXPECT_EQ(script.list()["rules"][0]["fired"], 100);
+}
+
+// The endpoint operations with lifecycle rules, over the fixture's clock and a delay of kDelay.
+class ScriptedEndpointTest : public EndpointServiceTest {
+ protected:
+  void script(Json rule) {
+    rule["resource"] = "endpoint";
+    service_.lifecycle_script().add(rule);
+  }
+  Json describe(const std::string& name) { return call("DescribeEndpoint", {{"EndpointName", name}}); }
+  std::vector<std::string> failed() {
+    std::vector<std::string> names;
+    const Json listed = call("ListEndpoints", {{"StatusEquals", "Failed"}});
+    for (const Json& e : listed["Endpoints"]) {
+      names.push_back(e["EndpointName"].get<std::string>());
+    }
+    return names;
+  }
+  Json fired() {
+    Json counts = Json::array();
+    const Json rules = service_.lifecycle_script().list();
+    for (const Json& rule : rules["rules"]) counts.push_back(rule["fired"]);
+    return counts;
+  }
+  void create_in_service(const std::string& name) {
+    call("CreateEndpoint", {{"EndpointName", name}, {"EndpointConfigName", "c"}});
+    now_ += kDelay;
+  }
+  std::string arn(const std::string& name) { return "arn:aws:sagemaker:us-east-1:123456789012:endpoint/" + name; }
+  // The fixture's model and configuration c, for a caller in another account or region.
+  void prepare(const identity::Caller& caller) {
+    call("CreateModel", {{"ModelName", "m"}, {"PrimaryContainer", {{"Image", "img:1"}}}}, caller);
+    call("CreateEndpointConfig", {{"EndpointConfigName", "c"}, {"ProductionVariants", {variant("m")}}}, caller);
+  }
+};
+
+TEST_F(ScriptedEndpointTest, ACreateThatFailsIsCreatingThenFailedWithItsReasonAndNothingDeployed) {
+  script({{"name", "E1"}, {"on", "create"}, {"outcome", "fail"}, {"reason", "CapacityError: none."}});
+  const std::int64_t created = now_;
+  call("CreateEndpoint", {{"EndpointName", "e1"}, {"EndpointConfigName", "c"}});
+  EXPECT_EQ(fired(), Json::array({1}));
+  now_ += kDelay - 1;
+  Json described = describe("e1");
+  EXPECT_EQ(described["EndpointStatus"], "Creating");
+  EXPECT_FALSE(described.contains("FailureReason"));  // only once Failed
+  EXPECT_TRUE(described.contains("PendingDeploymentSummary"));
+  EXPECT_EQ(failed(), std::vector<std::string>{});
+  now_ += 1;
+  described = describe("e1");
+  EXPECT_EQ(described, (Json{{"EndpointName", "e1"},
+                             {"EndpointArn", arn("e1")},
+                             {"EndpointConfigName", "c"},
+                             {"EndpointStatus", "Failed"},
+                             {"FailureReason", "CapacityError: none."},
+                             {"CreationTime", created / 1000.0},
+                             {"LastModifiedTime", (created + kDelay) / 1000.0}}));
+  EXPECT_EQ(failed(), std::vector<std::string>{"e1"});
+  // Only DeleteEndpoint is allowed on a Failed endpoint.
+  EXPECT_EQ(error_of("UpdateEndpoint", {{"EndpointName", "e1"}, {"EndpointConfigName", "d"}}),
+            "ValidationException: Cannot update failed endpoint \"" + arn("e1") + "\".");
+  // Tags work on a Failed endpoint and change nothing Describe says.
+  call("AddTags", {{"ResourceArn", arn("e1")}, {"Tags", {{{"Key", "k"}, {"Value", "v"}}}}});
+  EXPECT_EQ(describe("e1"), described);
+  call("DeleteEndpoint", {{"EndpointName", "e1"}});
+  now_ += kDelay;
+  EXPECT_EQ(error_of("DescribeEndpoint", {{"EndpointName", "e1"}}),
+            "ValidationException: Could not find endpoint \"" + arn("e1") + "\".");
+  // Used up: the next create of the name goes to InService.
+  create_in_service("e1");
+  EXPECT_EQ(describe("e1")["EndpointStatus"], "InService");
+  EXPECT_EQ(fired(), Json::array({1}));
+}
+
+TEST_F(ScriptedEndpointTest, AnUpdateThatFailsRollsBackAndTheNextGoodUpdateClearsTheReason) {
+  create_in_service("e");
+  const Json before = describe("e");
+  script({{"name", "e"}, {"on", "update"}, {"outcome", "fail"}, {"reason", "Rolled back."}});
+  call("UpdateEndpoint", {{"EndpointName", "e"}, {"EndpointConfigName", "d"}});
+  now_ += kDelay - 1;
+  Json described = describe("e");
+  EXPECT_EQ(described["EndpointStatus"], "Updating");
+  EXPECT_EQ(described["EndpointConfigName"], "d");
+  now_ += 1;
+  described = describe("e");
+  EXPECT_EQ(described["EndpointStatus"], "InService");
+  EXPECT_EQ(described["EndpointConfigName"], "c");  // the old configuration kept
+  EXPECT_EQ(described["FailureReason"], "Rolled back.");
+  EXPECT_FALSE(described.contains("PendingDeploymentSummary"));
+  EXPECT_EQ(described["ProductionVariants"], before["ProductionVariants"]);
+  EXPECT_EQ(described["LastModifiedTime"], (now_) / 1000.0);
+
+  call("UpdateEndpoint", {{"EndpointName", "e"}, {"EndpointConfigName", "d"}});
+  now_ += kDelay;
+  described = describe("e");
+  EXPECT_EQ(described["EndpointStatus"], "InService");
+  EXPECT_EQ(described["EndpointConfigName"], "d");
+  EXPECT_FALSE(described.contains("FailureReason"));
+  EXPECT_EQ(fired(), Json::array({1}));
+}
+
+TEST_F(ScriptedEndpointTest, AWeightsUpdateIsAnUpdateToo) {
+  create_in_service("e");
+  script({{"name", "e"}, {"on", "update"}, {"outcome", "fail"}, {"reason", "No capacity."}});
+  call("UpdateEndpointWeightsAndCapacities",
+       {{"EndpointName", "e"}, {"DesiredWeightsAndCapacities", {{{"VariantName", "v"}, {"DesiredInstanceCount", 3}}}}});
+  now_ += kDelay;
+  const Json variant = describe("e")["ProductionVariants"][0];
+  EXPECT_EQ(variant["CurrentInstanceCount"], 1);
+  EXPECT_EQ(variant["DesiredInstanceCount"], 1);
+  EXPECT_EQ(describe("e")["FailureReason"], "No capacity.");
+  call("UpdateEndpointWeightsAndCapacities",
+       {{"EndpointName", "e"}, {"DesiredWeightsAndCapacities", {{{"VariantName", "v"}, {"DesiredInstanceCount", 2}}}}});
+  now_ += kDelay;
+  EXPECT_EQ(describe("e")["ProductionVariants"][0]["CurrentInstanceCount"], 2);
+  EXPECT_FALSE(describe("e").contains("FailureReason"));
+}
+
+TEST_F(ScriptedEndpointTest, ADeleteThatFailsLeavesTheEndpointFailed) {
+  create_in_service("e");
+  script({{"name", "e"}, {"on", "delete"}, {"outcome", "fail"}, {"reason", "Could not delete."}});
+  call("DeleteEndpoint", {{"EndpointName", "e"}});
+  EXPECT_EQ(describe("e")["EndpointStatus"], "Deleting");
+  now_ += kDelay;
+  EXPECT_EQ(describe("e")["EndpointStatus"], "Failed");
+  EXPECT_EQ(describe("e")["FailureReason"], "Could not delete.");
+  EXPECT_EQ(failed(), std::vector<std::string>{"e"});
+  call("DeleteEndpoint", {{"EndpointName", "e"}});
+  now_ += kDelay;
+  EXPECT_EQ(failed(), std::vector<std::string>{});
+  EXPECT_EQ(listed(), Json::array());
+}
+
+TEST_F(ScriptedEndpointTest, ARefusedCallConsumesNothing) {
+  script({{"name", "e"}, {"on", "create"}, {"outcome", "fail"}, {"reason", "x"}});
+  script({{"name", "e"}, {"on", "update"}, {"outcome", "fail"}, {"reason", "y"}});
+  EXPECT_NE(error_of("CreateEndpoint", {{"EndpointName", "e"}, {"EndpointConfigName", "missing"}}), "no error");
+  EXPECT_NE(error_of("UpdateEndpoint", {{"EndpointName", "e"}, {"EndpointConfigName", "d"}}), "no error");
+  EXPECT_EQ(fired(), Json::array({0, 0}));
+  call("CreateEndpoint", {{"EndpointName", "e"}, {"EndpointConfigName", "c"}});
+  EXPECT_NE(error_of("CreateEndpoint", {{"EndpointName", "e"}, {"EndpointConfigName", "c"}}), "no error");
+  EXPECT_EQ(fired(), Json::array({1, 0}));
+}
+
+TEST_F(ScriptedEndpointTest, TimesAndPrefixAndCallerScripts) {
+  script({{"name_prefix", "Fail-"}, {"on", "create"}, {"outcome", "fail"}, {"reason", "r"}, {"times", 2}});
+  script({{"name_prefix", "other-"}, {"on", "create"}, {"outcome", "fail"}, {"reason", "r"},
+          {"account", "111122223333"}});
+  for (const char* name : {"fail-1", "ok", "FAIL-2", "fail-3", "other-1"}) create_in_service(name);
+  EXPECT_EQ(failed(), (std::vector<std::string>{"FAIL-2", "fail-1"}));
+  EXPECT_EQ(fired(), Json::array({2, 0}));
+  const identity::Caller other{"111122223333", "us-east-1", ""};
+  prepare(other);
+  call("CreateEndpoint", {{"EndpointName", "other-1"}, {"EndpointConfigName", "c"}}, other);
+  now_ += kDelay;
+  EXPECT_EQ(call("DescribeEndpoint", {{"EndpointName", "other-1"}}, other)["EndpointStatus"], "Failed");
+  EXPECT_EQ(fired(), Json::array({2, 1}));
+}
+
+TEST_F(ScriptedEndpointTest, AHeldStatusLastsUntilReleasedThenGoesOnAsItWould) {
+  script({{"name", "c1"}, {"on", "create"}, {"outcome", "hold"}});
+  script({{"name", "u1"}, {"on", "update"}, {"outcome", "hold"}});
+  script({{"name", "d1"}, {"on", "delete"}, {"outcome", "hold"}});
+  create_in_service("u1");
+  create_in_service("d1");
+  const std::int64_t start = now_;
+  call("CreateEndpoint", {{"EndpointName", "c1"}, {"EndpointConfigName", "c"}});
+  call("UpdateEndpoint", {{"EndpointName", "u1"}, {"EndpointConfigName", "d"}});
+  call("DeleteEndpoint", {{"EndpointName", "d1"}});
+  now_ += 1'000'000'000;  // long after any delay
+  for (const auto& [name, status] : {std::pair{"c1", "Creating"}, std::pair{"u1", "Updating"},
+                                     std::pair{"d1", "Deleting"}}) {
+    EXPECT_EQ(describe(name)["EndpointStatus"], status) << name;
+    EXPECT_EQ(describe(name)["LastModifiedTime"], start / 1000.0) << name;
+  }
+  EXPECT_EQ(call("ListEndpoints", {{"StatusEquals", "Creating"}})["Endpoints"][0]["EndpointName"], "c1");
+  EXPECT_EQ(call("ListEndpoints", {{"StatusEquals", "Updating"}})["Endpoints"][0]["EndpointName"], "u1");
+  EXPECT_EQ(error_of("DeleteEndpoint", {{"EndpointName", "c1"}}),
+            "ValidationException: Cannot update in-progress endpoint \"" + arn("c1") + "\".");
+
+  // A selector that matches none releases none.
+  EXPECT_TRUE(service_.release_held(release_selector({{"name", "x"}})).empty());
+  EXPECT_TRUE(service_.release_held(release_selector({{"region", "eu-west-1"}})).empty());
+  const auto released = service_.release_held(release_selector({{"name", "C1"}}));
+  ASSERT_EQ(released.size(), 1u);
+  EXPECT_EQ(released[0].account, "123456789012");
+  EXPECT_EQ(released[0].region, "us-east-1");
+  EXPECT_EQ(released[0].name, "c1");
+  Json described = describe("c1");
+  EXPECT_EQ(described["EndpointStatus"], "InService");
+  EXPECT_EQ(described["LastModifiedTime"], now_ / 1000.0);
+  EXPECT_EQ(described["ProductionVariants"][0]["VariantName"], "v");
+
+  EXPECT_EQ(service_.release_held(release_selector(Json::object())).size(), 2u);
+  EXPECT_EQ(describe("u1")["EndpointStatus"], "InService");
+  EXPECT_EQ(describe("u1")["EndpointConfigName"], "d");
+  EXPECT_EQ(error_of("DescribeEndpoint", {{"EndpointName", "d1"}}),
+            "ValidationException: Could not find endpoint \"" + arn("d1") + "\".");
+  EXPECT_TRUE(service_.release_held(release_selector(Json::object())).empty());
+  EXPECT_EQ(fired(), Json::array({1, 1, 1}));
+}
+
+TEST_F(ScriptedEndpointTest, AReleaseBeforeTheDelayIsOverLetsThePhaseRunItsCourse) {
+  script({{"name", "e"}, {"on", "create"}, {"outcome", "hold"}});
+  call("CreateEndpoint", {{"EndpointName", "e"}, {"EndpointConfigName", "c"}});
+  now_ += 100;
+  service_.release_held(release_selector(Json::object()));
+  now_ += kDelay - 101;
+  EXPECT_EQ(describe("e")["EndpointStatus"], "Creating");
+  now_ += 1;
+  EXPECT_EQ(describe("e")["EndpointStatus"], "InService");
+}
+
+TEST_F(ScriptedEndpointTest, ReleasesFindHeldEndpointsInEveryAccountAndRegion) {
+  script({{"name_prefix", "h"}, {"on", "create"}, {"outcome", "hold"}, {"times", 3}});
+  const identity::Caller elsewhere[] = {{"111122223333", "eu-west-1", ""}, {"444455556666", "ap-south-1", ""}};
+  for (const identity::Caller& caller : elsewhere) {
+    prepare(caller);
+    call("CreateEndpoint", {{"EndpointName", "h1"}, {"EndpointConfigName", "c"}}, caller);
+  }
+  call("CreateEndpoint", {{"EndpointName", "h1"}, {"EndpointConfigName", "c"}});
+  now_ += kDelay;
+  const auto released = service_.release_held(release_selector({{"account", "111122223333"}}));
+  ASSERT_EQ(released.size(), 1u);
+  EXPECT_EQ(released[0].region, "eu-west-1");
+  EXPECT_EQ(call("DescribeEndpoint", {{"EndpointName", "h1"}}, elsewhere[0])["EndpointStatus"], "InService");
+  EXPECT_EQ(call("DescribeEndpoint", {{"EndpointName", "h1"}}, elsewhere[1])["EndpointStatus"], "Creating");
+  EXPECT_EQ(service_.release_held(release_selector(Json::object())).size(), 2u);
+  EXPECT_EQ(call("DescribeEndpoint", {{"EndpointName", "h1"}}, elsewhere[1])["EndpointStatus"], "InService");
+}
+
+TEST_F(ScriptedEndpointTest, OldRecordsWithoutScriptedMembersStillRead) {
+  create_in_service("e");
+  // A record stored before phases could fail: its Phase has no FailureReason member.
+  store::ResourceStore store(db_);
+  auto found = store.find({"123456789012", "us-east-1"}, "endpoint", "e");
+  ASSERT_TRUE(found);
+  EXPECT_FALSE(Json::parse(found->document)["Phase"].contains("FailureReason"));
+  call("UpdateEndpoint", {{"EndpointName", "e"}, {"EndpointConfigName", "d"}});
+  now_ += kDelay;
+  EXPECT_EQ(describe("e")["EndpointConfigName"], "d");
 }
 
 }  // namespace

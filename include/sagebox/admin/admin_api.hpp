@@ -5,8 +5,8 @@
 // that a client that reads one reads the other.
 //
 //   GET  /_sagebox/health   200 {"status":"ok","version":"…"}
-//   POST /_sagebox/reset    deletes every resource of every account and region (fault rules stay: they
-//                           have their own DELETE): 200 {"status":"ok"}
+//   POST /_sagebox/reset    deletes every resource of every account and region (fault and lifecycle rules
+//                           stay: they have their own DELETE): 200 {"status":"ok"}
 //   POST /moto-api/reset    the same, for suites written against moto's server mode
 //   POST /_sagebox/faults   adds a fault rule (faults.hpp): 200 with the rule as stored, its id among it;
 //                           400 ValidationException saying what is wrong with it
@@ -22,6 +22,14 @@
 //                             (inventory.hpp)
 //   GET  /_sagebox/           the dashboard's page, and GET /_sagebox/ui/{file} its files (dashboard.hpp): open
 //                             without the admin token, since they hold no data
+//   POST /_sagebox/lifecycle  adds an endpoint lifecycle rule (sagemaker/lifecycle_script.hpp): 200 with the
+//                             rule as stored, its id among it; 400 ValidationException saying what is wrong
+//   GET  /_sagebox/lifecycle  200 {"rules": [rule, …]}, each with `fired`: how many transitions it scripted
+//   DELETE /_sagebox/lifecycle        removes every rule: 200 {"deleted": n}
+//   DELETE /_sagebox/lifecycle/{id}   removes one: 200 with the rule as it was; 404 ResourceNotFoundException
+//   POST /_sagebox/lifecycle/release  ends the held status of the endpoints the body selects ({} for all;
+//                             optional name or name_prefix, account, region): 200 {"released": [{"account",
+//                             "region", "name"}, …]}
 //
 // Another method on one of these paths: 405 with `Allow` (the router's answer). Any other path under
 // /_sagebox or /moto-api: 404 UnknownOperationException "No such admin path: <path>", so that a mistyped

@@ -23,12 +23,10 @@
 // also makes the count of firings exact: two calls at once cannot both take a rule's last firing.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +34,7 @@
 
 #include "sagebox/error.hpp"
 #include "sagebox/json.hpp"
+#include "sagebox/rule_book.hpp"
 
 namespace sagebox::admin {
 
@@ -100,13 +99,9 @@ class FaultRules {
   };
 
   Rule parse(const Json& rule) const;
-  static Json listed(const Rule& rule);
 
   std::function<bool(std::string_view)> is_operation_;
-  mutable std::mutex mutex_;
-  std::vector<Rule> rules_;
-  std::uint64_t next_id_ = 1;
-  std::atomic<bool> any_{false};  // !rules_.empty(), read without the mutex
+  RuleBook<Rule> rules_{"fault", "faults"};
 };
 
 }  // namespace sagebox::admin

@@ -51,7 +51,7 @@ std::map<std::string, KeyPair, std::less<>> load_credentials(const std::string& 
 // also MissingAuthenticationTokenException, UnrecognizedClientException and InvalidSignatureException.
 Caller identify(const http::Request& request, const IdentityConfig& config);
 
-// The header that carries the admin token to the reset paths.
+// The header that carries the admin token to the admin paths.
 inline constexpr std::string_view kAdminTokenHeader = "x-sagebox-admin-token";
 
 // Whether `request` may use the admin paths: always in lenient mode or without a token; in strict mode with a

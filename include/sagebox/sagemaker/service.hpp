@@ -9,9 +9,11 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "sagebox/identity/caller.hpp"
 #include "sagebox/json.hpp"
+#include "sagebox/sagemaker/lifecycle_script.hpp"
 #include "sagebox/schema/schema.hpp"
 #include "sagebox/store/database.hpp"
 #include "sagebox/store/resource_store.hpp"
@@ -37,6 +39,7 @@ struct Context {
   const std::string& token_secret;  // signs pagination tokens
   store::Clock clock;               // now, in milliseconds since the epoch
   std::int64_t transition_delay_ms;  // how long Creating, Updating and Deleting last
+  LifecycleScript& script;           // how the next transitions go, when a test says
 };
 
 struct ServiceOptions {
@@ -55,7 +58,7 @@ class Service {
   // The operation called `name` (without the "SageMaker." prefix), or nullptr.
   const Operation* find(std::string_view name) const;
 
-  // Deletes every resource of every account and region.
+  // Deletes every resource of every account and region. Lifecycle rules stay: they have their own clear().
   void reset();
 
   // The whole state as one document (the README's "State: export, import, seeds"): every resource of every
@@ -71,7 +74,21 @@ class Service {
   // Whether no resource is stored at all.
   bool empty();
 
+  // The rules for endpoints' next transitions (in memory: they are for the test run that adds them).
+  LifecycleScript& lifecycle_script() { return script_; }
+
+  struct Released {
+    std::string account;
+    std::string region;
+    std::string name;
+  };
+  // Ends the held phase (lifecycle_script.hpp) of every endpoint `selector` selects, in any account and region:
+  // each goes on as it would have, as if its phase had lasted the transition delay or until now, whichever is
+  // later. Returns those released, by account, region and name.
+  std::vector<Released> release_held(const EndpointSelector& selector);
+
  private:
+  LifecycleScript script_;
   store::ResourceStore resources_;
   Context context_;
   OperationTable operations_;
@@ -82,5 +99,8 @@ void add_endpoint_config_operations(OperationTable& table, const Context& contex
 void add_endpoint_operations(OperationTable& table, const Context& context);
 void add_model_operations(OperationTable& table, const Context& context);
 void add_tag_operations(OperationTable& table, const Context& context);
+
+// Service::release_held, in endpoints.cpp with the rest of the endpoint lifecycle.
+std::vector<Service::Released> release_held_endpoints(const Context& context, const EndpointSelector& selector);
 
 }  // namespace sagebox::sagemaker

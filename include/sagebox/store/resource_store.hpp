@@ -89,6 +89,12 @@ struct InsertResult {
   std::size_t missing = 0;  // kMissingReference: index of the first missing reference
 };
 
+// A resource and where it is.
+struct Located {
+  Scope scope;
+  std::string name;  // as created
+};
+
 struct TagRow {
   std::int64_t position;  // order of first setting; the cursor of tag pages
   std::string key;
@@ -151,6 +157,11 @@ class ResourceStore {
   // Up to query.limit rows in sort order after query.after. Served by an index of (scope, type, sort key), except
   // the status order, which is computed.
   std::vector<PageRow> page(const Scope& scope, std::string_view type, const PageQuery& query);
+
+  // Every resource of `type`, in every account and region, whose phase ends at `phase_end_ms` (a lifecycle
+  // that waits for an outside event gives its phase an end no clock reaches, and finds it again by it), in no
+  // particular order. It reads every row of the store: for rare calls, not for the request path.
+  std::vector<Located> with_phase_end(std::string_view type, std::int64_t phase_end_ms);
 
   // Every resource of every account and region, and their tags.
   void clear();

@@ -10,7 +10,8 @@ and pinned to its version:
   -> plan empty -> a configuration and an endpoint deleted through the API -> the plan proposes exactly their
   re-creation -> destroy -> every Describe answers SageMaker's not-found error.
 The module in invalid/ breaks SageMaker's constraints: its apply fails with sagebox's exact messages and leaves
-nothing behind. examples/terraform is applied, planned and destroyed as the README says.
+nothing behind. The module in failing/ is applied after a lifecycle rule makes its endpoint's create fail: the
+apply fails with the rule's reason. examples/terraform is applied, planned and destroyed as the README says.
 
 Each command that starts the provider costs ~10-15 s of CPU, so all scenarios share one root module and each step
 runs once. A missing Terraform or provider mirror is SKIPPED (a failure with SAGEBOX_REQUIRE_CLIENTS=1).
@@ -420,6 +421,25 @@ class TerraformProviderTest(unittest.TestCase):
             self.report(terraform, "examples/terraform")
         self.assert_gone("aws_sagemaker_endpoint_configuration", "my-endpoint-config")
         self.assert_gone("aws_sagemaker_model", "my-model")
+
+    def test_failed_endpoint_reports_its_reason(self):
+        """failing/ applied after a lifecycle rule makes its endpoint's create fail: the provider's wait for
+        InService meets Failed and the apply fails with the FailureReason."""
+        reason = ("CannotStartContainerError. Please ensure the model container for variant variant-1 starts "
+                  "correctly when invoked with 'docker run <image> serve'")
+        rule = {"resource": "endpoint", "name": "doomed", "on": "create", "outcome": "fail", "reason": reason}
+        added = self.client.request("POST", "/_sagebox/lifecycle", json.dumps(rule).encode())
+        self.assertEqual(added.status, 200, added)
+        terraform = self.module("failing", "failing", self.server)
+        try:
+            stdout, errors = terraform.run("apply", "-auto-approve", expect=(1,))
+        finally:
+            self.report(terraform, "failing endpoint")
+        self.assertIn('resource "aws_sagemaker_endpoint" "doomed"', errors)
+        self.assertIn(reason, errors)
+        described = self.call("DescribeEndpoint", {"EndpointName": "doomed"}).json
+        self.assertEqual((described["EndpointStatus"], described["FailureReason"]), ("Failed", reason))
+        self.assertEqual(self.client.request("GET", "/_sagebox/lifecycle").json["rules"][0]["fired"], 1)
 
     def test_rejected_configurations(self):
         # Runs last (unittest orders tests by name), so the apply started in setUpClass has had the others' time.
