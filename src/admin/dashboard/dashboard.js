@@ -258,7 +258,7 @@ function drawJournal() {
       el('td', { class: 'mono' }, (call.time ?? '').replace('T', ' ').replace(/^\d{4}-\d\d-\d\d /, '')),
       el('td', {}, call.operation ?? '(no operation)'),
       el('td', { class: `status ${failed(call) ? 'bad' : 'ok'}` }, call.status ?? call.connection ?? 'dropped'),
-      el('td', { class: 'code' }, call.error_code ?? ''),
+      el('td', { class: 'code', title: call.error_message ?? undefined }, call.error_code ?? ''),
       el('td', { class: 'num' }, `${Number(call.duration_ms ?? 0).toFixed(1)} ms`));
       if (!view.expanded.has(key)) return [row];
       const where = call.account ? `account ${call.account} · ${call.region}` : 'caller not identified';
