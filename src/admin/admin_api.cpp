@@ -40,10 +40,11 @@ Json parse_body(const std::string& body) {
 
 }  // namespace
 
-AdminApi::AdminApi(sagemaker::Service& service, FaultRules& faults, identity::IdentityConfig identity,
-                   std::string admin_token)
+AdminApi::AdminApi(sagemaker::Service& service, FaultRules& faults, RequestJournal& journal,
+                   identity::IdentityConfig identity, std::string admin_token)
     : service_(service),
       faults_(faults),
+      journal_(journal),
       identity_(std::move(identity)),
       admin_token_(std::move(admin_token)) {}
 
@@ -93,6 +94,18 @@ void AdminApi::add_routes(http::Router& router) {
                                 404);
                }
                return answer(200, *removed);
+             }));
+
+  router.add(
+      "GET", "/_sagebox/requests", guarded([this](const http::Request& request, const http::PathParams&) {
+        const std::optional<http::QueryParams> params = http::query_params(request.target);
+        if (!params) {
+          throw ApiError::validation("The query string has a '%' that is not followed by two hex digits.");
+        }
+        return answer(200, journal_.list(JournalQuery::parse(*params)));
+      }));
+  router.add("DELETE", "/_sagebox/requests", guarded([this](const http::Request&, const http::PathParams&) {
+               return answer(200, Json{{"deleted", journal_.clear()}});
              }));
   for (const char* prefix : {"/_sagebox/**", "/moto-api/**"}) {
     router.add("*", prefix, [](const http::Request& request, const http::PathParams&) {

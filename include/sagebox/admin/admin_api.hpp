@@ -13,6 +13,10 @@
 //   GET  /_sagebox/faults   200 {"faults": [rule, …]}, each with `fired`: how often it has fired
 //   DELETE /_sagebox/faults        removes every rule: 200 {"deleted": n}
 //   DELETE /_sagebox/faults/{id}   removes one: 200 with the rule as it was; 404 ResourceNotFoundException
+//   GET  /_sagebox/requests the request journal (journal.hpp): 200 {"requests": [entry, …],
+//                           "journal_size": n}, oldest first; query filters operation, status, error, since, limit (the newest n
+//                           that match); an unknown filter or a bad value: 400 ValidationException
+//   DELETE /_sagebox/requests      empties the journal: 200 {"deleted": n}
 //
 // Another method on one of these paths: 405 with `Allow` (the router's answer). Any other path under
 // /_sagebox or /moto-api: 404 UnknownOperationException "No such admin path: <path>", so that a mistyped
@@ -25,6 +29,7 @@
 #include <string>
 
 #include "sagebox/admin/faults.hpp"
+#include "sagebox/admin/journal.hpp"
 #include "sagebox/http/router.hpp"
 #include "sagebox/identity/caller.hpp"
 #include "sagebox/sagemaker/service.hpp"
@@ -33,9 +38,9 @@ namespace sagebox::admin {
 
 class AdminApi {
  public:
-  // REQUIRES: `service` and `faults` outlive this object.
-  AdminApi(sagemaker::Service& service, FaultRules& faults, identity::IdentityConfig identity,
-           std::string admin_token);
+  // REQUIRES: `service`, `faults` and `journal` outlive this object.
+  AdminApi(sagemaker::Service& service, FaultRules& faults, RequestJournal& journal,
+           identity::IdentityConfig identity, std::string admin_token);
   AdminApi(const AdminApi&) = delete;
   AdminApi& operator=(const AdminApi&) = delete;
 
@@ -49,6 +54,7 @@ class AdminApi {
 
   sagemaker::Service& service_;
   FaultRules& faults_;
+  RequestJournal& journal_;
   identity::IdentityConfig identity_;
   std::string admin_token_;
 };
