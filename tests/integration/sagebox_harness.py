@@ -384,19 +384,18 @@ class SageboxTestCase(unittest.TestCase):
 
 
 class StrictSageboxTestCase(unittest.TestCase):
-    """One sagebox in strict mode for the class: it knows one key, AKIDALICE / alice-secret of account
-    111122223333, and its admin paths need the token "t0ken"."""
+    """One in-memory sagebox for the class in strict mode, verifying signatures against the class's `credentials`
+    (the text of a credentials file), with the admin token "t0ken"."""
 
-    admin_token = "t0ken"
+    credentials = ""
 
     @classmethod
     def setUpClass(cls):
         cls.directory = tempfile.mkdtemp(prefix="sagebox-strict-")
-        credentials = os.path.join(cls.directory, "credentials")
-        with open(credentials, "w") as f:
-            f.write("AKIDALICE alice-secret 111122223333\n")
-        cls.server = Sagebox("--auth", "strict", "--credentials", credentials,
-                             "--admin-token", cls.admin_token).start()
+        path = os.path.join(cls.directory, "credentials")
+        with open(path, "w") as f:
+            f.write(cls.credentials)
+        cls.server = Sagebox("--auth", "strict", "--credentials", path, "--admin-token", "t0ken").start()
 
     @classmethod
     def tearDownClass(cls):

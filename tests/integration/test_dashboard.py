@@ -109,6 +109,8 @@ class LiveStatusTest(SageboxTestCase):
 
 
 class StrictDashboardTest(StrictSageboxTestCase):
+    credentials = "AKIDALICE alice-secret 111122223333\n"
+
     def test_the_page_is_open_and_the_resources_need_the_token(self):
         anyone = self.server.client(sign=False)
         self.addCleanup(anyone.close)

@@ -7,8 +7,8 @@ import threading
 import time
 import unittest
 
-from sagebox_harness import (SageboxTestCase, StrictSageboxTestCase, endpoint_config_arn, model_arn,
-                             model_input, serverless_endpoint_config_input)
+from sagebox_harness import (SageboxTestCase, StrictSageboxTestCase, endpoint_config_arn, model_arn, model_input,
+                             serverless_endpoint_config_input)
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 SMALLEST = {"operation": "CreateEndpointConfig",
@@ -256,7 +256,12 @@ class OneThreadFaultsTest(FaultsCase):
         self.assertLess(time.monotonic() - started, 2.0)  # one after another would take 2.4 s
 
 
+CREDENTIALS = "AKIDALICE alice-secret 111122223333\n"
+
+
 class StrictFaultsTest(StrictSageboxTestCase):
+    credentials = CREDENTIALS
+
     def test_every_fault_path_needs_the_admin_token(self):
         anyone = self.server.client(sign=False)
         self.addCleanup(anyone.close)
