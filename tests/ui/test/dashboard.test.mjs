@@ -34,6 +34,10 @@ describe('the dashboard, with fixture data', () => {
       operation: 'CreateEndpoint', name: 'flaky-endpoint',
       error: { code: 'ThrottlingException', message: 'Rate exceeded', status: 400 },
     });
+    await admin(url, 'POST', '/_sagebox/lifecycle', {
+      resource: 'endpoint', name_prefix: 'canary-', on: 'create', outcome: 'fail',
+      reason: 'CapacityError: Unable to provision requested ML compute capacity. Please retry using a different ML instance type.',
+    });
     ({ browser, page, problems } = await openBrowser());
     await page.goto(`${url}/_sagebox/`);
   });
@@ -114,6 +118,12 @@ describe('the dashboard, with fixture data', () => {
     assert.ok(overflow <= 0, `the page is ${overflow}px wider than a 400px window`);
     await page.locator('#resources tr[data-name="churn-model"]').waitFor();
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('lists the lifecycle rules', async () => {
+    const rule = page.locator('#lifecycle tr[data-id="lifecycle-1"]');
+    await rule.waitFor();
+    assert.match(await rule.innerText(), /name_prefix: canary- · on: create · outcome: fail/);
   });
 
   it('removes a fault rule after asking', async () => {
