@@ -44,6 +44,8 @@ constexpr Option kOptions[] = {
      "key pairs for strict mode: lines 'ACCESS_KEY_ID SECRET_ACCESS_KEY ACCOUNT_ID'", "none"},
     {"--admin-token", "SAGEBOX_ADMIN_TOKEN", "TOKEN",
      "strict mode: admin paths but health require header X-Sagebox-Admin-Token: TOKEN", "none"},
+    {"--seed", "SAGEBOX_SEED", "FILE",
+     "state document to load at startup when the database holds no resource", "none"},
 };
 
 const Option* find_option(std::string_view flag) {
@@ -145,6 +147,9 @@ void apply(Config& config, std::string_view flag, std::string_view source, const
     config.credentials_path = value;
   } else if (flag == "--admin-token") {
     config.admin_token = value;
+  } else if (flag == "--seed") {
+    if (value.empty()) bad(source, value, "must not be empty");
+    config.seed_path = value;
   }
 }
 

@@ -8,6 +8,7 @@
 
 #include "sagebox/admin/admin_api.hpp"
 #include "sagebox/admin/faults.hpp"
+#include "sagebox/admin/state.hpp"
 #include "sagebox/config.hpp"
 #include "sagebox/http/router.hpp"
 #include "sagebox/http/server.hpp"
@@ -60,6 +61,18 @@ int main(int argc, char** argv) {
     schema::partition_of(config.region);
     store::Database database(config.db_path);
     sagemaker::Service service(database, schema, {config.transition_delay.count()});
+    if (!config.seed_path.empty()) {
+      try {
+        if (admin::load_seed(service, config.seed_path)) {
+          log::info("loaded the seed file " + config.seed_path);
+        } else {
+          log::info("the database holds resources already: the seed file " + config.seed_path + " is not loaded");
+        }
+      } catch (const std::exception& failure) {
+        std::cerr << "sagebox: " << failure.what() << std::endl;
+        return 2;
+      }
+    }
     // In memory only: fault rules are for the test run that adds them.
     admin::FaultRules faults([&service](std::string_view name) { return service.find(name) != nullptr; });
     protocol::JsonProtocol api(service, schema, identity, &faults);

@@ -28,6 +28,8 @@ struct Config {
   AuthMode auth = AuthMode::kLenient;
   std::string credentials_path;  // lines "ACCESS_KEY_ID SECRET_ACCESS_KEY ACCOUNT_ID"; required by strict mode
   std::string admin_token;       // when set in strict mode, every admin path but health requires it
+  // A state document (GET /_sagebox/state) loaded at startup when the database holds no resource; empty: none.
+  std::string seed_path;
 
   // How long an endpoint stays Creating, Updating or Deleting. 0: every read after the call sees the end state,
   // so SDK waiters (which sleep 30 s after a non-final answer) return on their first look.

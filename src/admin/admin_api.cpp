@@ -4,6 +4,8 @@
 #include <string>
 #include <utility>
 
+#include "json_body.hpp"
+#include "sagebox/admin/state.hpp"
 #include "sagebox/crypto.hpp"
 #include "sagebox/error.hpp"
 #include "sagebox/json.hpp"
@@ -27,16 +29,7 @@ http::Response answer(const ApiError& error) {
 // The body as JSON. A fault rule is two levels deep (a lifecycle rule one): anything deeper is refused before
 // it is built.
 Json parse_body(const std::string& body) {
-  constexpr int kMaxDepth = 3;
-  bool too_deep = false;
-  const auto limit = [&too_deep](int depth, Json::parse_event_t, Json&) {
-    too_deep = too_deep || depth > kMaxDepth;
-    return !too_deep;
-  };
-  Json parsed = Json::parse(body, limit, /*allow_exceptions=*/false);
-  if (too_deep) throw ApiError::validation("The request body nests deeper than a fault rule does.");
-  if (parsed.is_discarded()) throw ApiError::serialization("The request body is not valid JSON.");
-  return parsed;
+  return parse_json(body, 3, "The request body nests deeper than a fault rule does.");
 }
 
 // The rule `removed` names, or 404 when there was none called `id`.
@@ -52,6 +45,18 @@ http::Response removed_rule(const std::optional<Json>& removed, std::string_view
 }
 
 }  // namespace
+
+Json parse_json(std::string_view text, int max_depth, const std::string& too_deep) {
+  bool deeper = false;
+  const auto limit = [&deeper, max_depth](int depth, Json::parse_event_t, Json&) {
+    deeper = deeper || depth > max_depth;
+    return !deeper;
+  };
+  Json parsed = Json::parse(text, limit, /*allow_exceptions=*/false);
+  if (deeper) throw ApiError::validation(too_deep);
+  if (parsed.is_discarded()) throw ApiError::serialization("The request body is not valid JSON.");
+  return parsed;
+}
 
 AdminApi::AdminApi(sagemaker::Service& service, FaultRules& faults, identity::IdentityConfig identity,
                    std::string admin_token)
@@ -128,6 +133,14 @@ void AdminApi::add_routes(http::Router& router) {
                      {{"account", endpoint.account}, {"region", endpoint.region}, {"name", endpoint.name}});
                }
                return answer(200, Json{{"released", std::move(released)}});
+             }));
+  router.add("GET", "/_sagebox/state", guarded([this](const http::Request&, const http::PathParams&) {
+               return answer(200, service_.export_state());
+             }));
+  router.add("POST", "/_sagebox/state",
+             guarded([this](const http::Request& request, const http::PathParams&) {
+               const std::size_t imported = service_.import_state(parse_state(request.body));
+               return answer(200, Json{{"status", "ok"}, {"resources", imported}});
              }));
   for (const char* prefix : {"/_sagebox/**", "/moto-api/**"}) {
     router.add("*", prefix, [](const http::Request& request, const http::PathParams&) {

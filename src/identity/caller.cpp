@@ -15,6 +15,18 @@
 #include "sigv4.hpp"
 
 namespace sagebox::identity {
+
+bool is_account_id(std::string_view key) {
+  return key.size() == 12 && std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The region becomes part of ARNs and stored documents, so it must be a region's name ("eu-west-1"), not any
+// bytes (a ':' would shift an ARN's fields, a byte that is not UTF-8 would make the stored JSON unwritable).
+bool is_region(std::string_view region) {
+  return !region.empty() && std::all_of(region.begin(), region.end(),
+                                        [](unsigned char c) { return std::isalnum(c) || c == '-'; });
+}
+
 namespace {
 
 constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
@@ -36,17 +48,6 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
     if (end == std::string_view::npos) return parts;
     start = end + 1;
   }
-}
-
-bool is_account_id(std::string_view key) {
-  return key.size() == 12 && std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// The region becomes part of ARNs and stored documents, so it must be a region's name ("eu-west-1"), not any
-// bytes (a ':' would shift an ARN's fields, a byte that is not UTF-8 would make the stored JSON unwritable).
-bool is_region(std::string_view region) {
-  return !region.empty() && std::all_of(region.begin(), region.end(),
-                                        [](unsigned char c) { return std::isalnum(c) || c == '-'; });
 }
 
 // The value of `name=` among the comma-separated parameters of the Authorization header, or empty.

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "endpoint_lifecycle.hpp"
+#include "endpoint_record.hpp"
 #include "listing.hpp"
 #include "resources.hpp"
 #include "sagebox/crypto.hpp"
@@ -540,6 +541,94 @@ void add_endpoint_operations(OperationTable& table, const Context& context) {
   table["ListEndpoints"] = {"ListEndpointsInput", [&context](const identity::Caller& caller, const Json& input) {
                               return Output(list_resources(context, caller, kEndpointKind, input));
                             }};
+}
+
+}  // namespace sagebox::sagemaker
+
+namespace sagebox::sagemaker {
+namespace {
+
+void require(bool holds, const std::string& where, std::string_view what) {
+  if (!holds) throw ApiError::validation(where + ": must be " + std::string(what) + ".");
+}
+
+// A member that must be there, of the JSON type `is` checks.
+void require_member(const Json& object, const std::string& where, const char* member, bool (Json::*is)() const,
+                    std::string_view what) {
+  const auto it = object.find(member);
+  require(it != object.end() && ((*it).*is)(), where + "." + member, what);
+}
+
+void check_deployment(const Json& deployment, const std::string& where) {
+  require(deployment.is_object(), where, "an object (a deployment)");
+  require_member(deployment, where, "EndpointConfigName", &Json::is_string, "a string");
+  require_member(deployment, where, "StartTime", &Json::is_number_integer, "an integer, ms since the epoch");
+  require_member(deployment, where, "NewConfiguration", &Json::is_boolean, "true or false");
+  for (const char* list : kVariantLists) {
+    if (!deployment.contains(list)) continue;
+    const std::string list_where = where + "." + list;
+    require(deployment[list].is_array(), list_where, "an array of variants");
+    for (std::size_t i = 0; i < deployment[list].size(); ++i) {
+      const std::string variant_where = list_where + "[" + std::to_string(i) + "]";
+      require(deployment[list][i].is_object(), variant_where, "an object (a variant)");
+      require_member(deployment[list][i], variant_where, "VariantName", &Json::is_string, "a string");
+    }
+  }
+}
+
+}  // namespace
+
+void check_endpoint_record(const Context& context, const Json& record, const std::string& where) {
+  require(record.is_object(), where, "an object (an endpoint's record)");
+  require_member(record, where, "EndpointName", &Json::is_string, "a string");
+  require_member(record, where, "EndpointArn", &Json::is_string, "a string");
+  require_member(record, where, "CreationTime", &Json::is_number_integer, "an integer, ms since the epoch");
+  require_member(record, where, "Phase", &Json::is_object, "an object {\"Status\", \"Start\", \"End\", \"Then\"}");
+  const Json& phase = record["Phase"];
+  const std::string phase_where = where + ".Phase";
+  require_member(phase, phase_where, "Status", &Json::is_string, "a string such as \"Creating\"");
+  require_member(phase, phase_where, "Start", &Json::is_number_integer, "an integer, ms since the epoch");
+  require_member(phase, phase_where, "End", &Json::is_number_integer, "an integer, ms since the epoch");
+  require_member(phase, phase_where, "Then", &Json::is_string, "a string: \"InService\", \"Failed\", or \"\" (gone)");
+  require(phase["End"].get<std::int64_t>() >= phase["Start"].get<std::int64_t>(), phase_where + ".End",
+          "at or after Phase.Start");
+  if (phase.contains("FailureReason")) {
+    require(phase["FailureReason"].is_string(), phase_where + ".FailureReason",
+            "a string: the FailureReason the phase ends with");
+  }
+  // A create that failed has served nothing and makes nothing: its record keeps only the configuration's name.
+  require(record.contains("Serving") || record.contains("Pending") || record.contains("EndpointConfigName"), where,
+          "an endpoint's record with \"Serving\" or \"Pending\" (or both): the deployment it serves or makes; "
+          "or, after a failed create, \"EndpointConfigName\"");
+  if (record.contains("EndpointConfigName")) {
+    require(record["EndpointConfigName"].is_string(), where + ".EndpointConfigName", "a string");
+  }
+  for (const char* deployment : {"Serving", "Pending"}) {
+    if (record.contains(deployment)) check_deployment(record[deployment], where + "." + deployment);
+  }
+  if (record.contains("FailureReason")) require(record["FailureReason"].is_string(), where + ".FailureReason", "a string");
+  if (record.contains("LastDeploymentConfig")) {
+    require(record["LastDeploymentConfig"].is_object(), where + ".LastDeploymentConfig", "an object");
+  }
+  // What Describe makes of the record during its phase and after it must be what DescribeEndpoint may answer.
+  const Phase parsed = phase_from_json(phase);
+  for (const std::int64_t at : {parsed.start_ms, parsed.end_ms}) {
+    const RecordAt record_then = record_at(record, at);
+    if (record_then.status.gone()) continue;
+    const std::string when = at == parsed.start_ms ? "during its phase" : "after its phase";
+    try {
+      context.schema.validate(kEndpointKind.describe_output, describe(context, record_then));
+    } catch (const ApiError& error) {
+      throw ApiError::validation(where + ": DescribeEndpoint " + when + " would not be valid: " + error.message());
+    } catch (const Json::exception& error) {
+      throw ApiError::validation(where + ": DescribeEndpoint " + when + " cannot be made of it: " + error.what());
+    }
+  }
+}
+
+store::Resource stored_endpoint(const Context& context, std::string name, std::int64_t creation_ms,
+                                const Json& record) {
+  return stored(context, std::move(name), creation_ms, record);
 }
 
 }  // namespace sagebox::sagemaker

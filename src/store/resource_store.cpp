@@ -86,6 +86,11 @@ const std::string kInsertResource =
     "INSERT INTO resources (scope, name_key, name, creation_ms, document, tags, phase_status, phase_start_ms, "
     "phase_end_ms, settled_status, gone_at_ms, settled_document) " +
     ("VALUES (" + kScopeId + ", ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+const std::string kSelectEveryResource =
+    "SELECT scopes.account, scopes.region, scopes.type, name, creation_ms, document, tags FROM resources "
+    "JOIN scopes ON scopes.id = resources.scope WHERE " + kNotGone +
+    " ORDER BY scopes.account, scopes.region, scopes.type, name_key";
+const std::string kSelectAnyResource = "SELECT 1 FROM resources WHERE " + kNotGone + " LIMIT 1";
 const std::string kReplaceResource =
     "UPDATE resources SET document = ?, phase_status = ?, phase_start_ms = ?, phase_end_ms = ?, settled_status = ?, "
     "gone_at_ms = ?, settled_document = ?" + kWhereName;
@@ -146,6 +151,28 @@ void write_tags(Connection& c, const Scope& scope, std::string_view type, std::s
   bind_name(c.prepare(kUpdateTags).bind(1, encode_tags(tags)), 2, scope, type, name, now_ms).step();
 }
 
+// Gives (account, region, type) its row in `scopes`; writes nothing once it has one.
+void add_scope(Connection& c, const Scope& scope, std::string_view type) {
+  bind_scope(c.prepare("INSERT OR IGNORE INTO scopes (account, region, type) VALUES (?, ?, ?)"), 1, scope, type)
+      .step();
+}
+
+// REQUIRES: the scope has its row (add_scope). Throws ConstraintViolation when the name is taken.
+void insert_row(Connection& c, const Scope& scope, std::string_view type, const Resource& resource,
+                const std::vector<Tag>& tags) {
+  std::vector<StoredTag> stored;
+  upsert(stored, tags);
+  Statement& insert = bind_scope(c.prepare(kInsertResource), 1, scope, type)
+                          .bind(4, lowercase(resource.name))
+                          .bind(5, resource.name)
+                          .bind(6, resource.creation_ms)
+                          .bind(7, resource.document)
+                          .bind(8, encode_tags(stored));
+  bind_lifecycle(insert, 9, resource.lifecycle).step();
+}
+
+constexpr std::string_view kDeleteEverything = "DELETE FROM resources; DELETE FROM scopes;";
+
 }  // namespace
 
 InsertResult ResourceStore::insert(const Scope& scope, std::string_view type, const Resource& resource,
@@ -159,21 +186,10 @@ InsertResult ResourceStore::insert(const Scope& scope, std::string_view type, co
       exists.reset();
       if (!found) return {InsertResult::kMissingReference, i};
     }
-    std::vector<StoredTag> stored;
-    upsert(stored, tags);
-    // Writes nothing once the scope has its row.
-    bind_scope(c.prepare("INSERT OR IGNORE INTO scopes (account, region, type) VALUES (?, ?, ?)"), 1, scope,
-               type)
-        .step();
+    add_scope(c, scope, type);
     bind_name(c.prepare(kDeleteGone), 1, scope, type, resource.name, now).step();
     try {
-      Statement& insert = bind_scope(c.prepare(kInsertResource), 1, scope, type)
-                              .bind(4, lowercase(resource.name))
-                              .bind(5, resource.name)
-                              .bind(6, resource.creation_ms)
-                              .bind(7, resource.document)
-                              .bind(8, encode_tags(stored));
-      bind_lifecycle(insert, 9, resource.lifecycle).step();
+      insert_row(c, scope, type, resource, tags);
     } catch (const ConstraintViolation&) {
       return {InsertResult::kNameTaken};
     }
@@ -351,7 +367,44 @@ std::vector<Located> ResourceStore::with_phase_end(std::string_view type, std::i
 }
 
 void ResourceStore::clear() {
-  db_.write([](Connection& c) { c.exec("DELETE FROM resources; DELETE FROM scopes;"); });
+  db_.write([](Connection& c) { c.exec(kDeleteEverything); });
+}
+
+std::vector<PlacedResource> ResourceStore::every_resource() {
+  const std::int64_t now = clock_();
+  return db_.read_one_statement([&](Connection& c) {
+    Statement& select = c.prepare(kSelectEveryResource).bind(1, now);
+    std::vector<PlacedResource> found;
+    while (select.step()) {
+      PlacedResource placed{{select.text(0), select.text(1)},
+                            select.text(2),
+                            {select.text(3), select.integer(4), select.text(5), std::nullopt},
+                            {}};
+      for (StoredTag& tag : decode_tags(select.text(6))) placed.tags.emplace_back(std::move(tag.key), std::move(tag.value));
+      found.push_back(std::move(placed));
+    }
+    return found;
+  });
+}
+
+void ResourceStore::replace_all(const std::vector<PlacedResource>& resources) {
+  db_.write([&](Connection& c) {
+    c.exec(kDeleteEverything);
+    for (const PlacedResource& placed : resources) {
+      add_scope(c, placed.scope, placed.type);
+      insert_row(c, placed.scope, placed.type, placed.resource, placed.tags);
+    }
+  });
+}
+
+bool ResourceStore::empty() {
+  const std::int64_t now = clock_();
+  return db_.read_one_statement([&](Connection& c) {
+    Statement& select = c.prepare(kSelectAnyResource).bind(1, now);
+    const bool any = select.step();
+    select.reset();
+    return !any;
+  });
 }
 
 }  // namespace sagebox::store

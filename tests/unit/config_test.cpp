@@ -173,6 +173,8 @@ TEST(Config, UsageListsEveryFlagWithEnvAndDefault) {
                              "1024",
                              "--transition-delay",
                              "SAGEBOX_TRANSITION_DELAY",
+                             "--seed",
+                             "SAGEBOX_SEED",
                              "--help",
                              "--version"}) {
     EXPECT_NE(usage.find(needle), std::string::npos) << needle;
@@ -245,6 +247,18 @@ TEST(Config, TransitionDelay) {
     expect_error({"--transition-delay", bad}, {}, "must be a number of seconds from 0 to 86400, such as 0.5");
   }
   expect_error({}, {{"SAGEBOX_TRANSITION_DELAY", "soon"}}, "SAGEBOX_TRANSITION_DELAY");
+}
+
+TEST(Config, Seed) {
+  EXPECT_EQ(parse_ok({}).seed_path, "");
+  EXPECT_EQ(parse_ok({"--seed", "fixtures/state.json"}).seed_path, "fixtures/state.json");
+  EXPECT_EQ(parse_ok({}, {{"SAGEBOX_SEED", "/seed.json"}}).seed_path, "/seed.json");
+  EXPECT_EQ(parse_ok({"--seed=a.json"}, {{"SAGEBOX_SEED", "b.json"}}).seed_path, "a.json");
+  expect_error({"--seed", ""}, {}, "invalid --seed value '': must not be empty");
+  expect_error({}, {{"SAGEBOX_SEED", ""}}, "invalid SAGEBOX_SEED value");
+  EXPECT_NE(sagebox::usage_text().find("\n  --seed FILE         state document to load at startup when the database "
+                                       "holds no resource\n                      env SAGEBOX_SEED, default none\n"),
+            std::string::npos);
 }
 
 }  // namespace

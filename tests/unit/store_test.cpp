@@ -527,6 +527,54 @@ TEST_F(LifecycleStore, WithPhaseEndFindsRowsOfItsTypeInEveryScope) {
   EXPECT_EQ(found, (std::vector<std::string>{"111122223333/eu-west-1/h2", "123456789012/us-east-1/Held"}));
   EXPECT_EQ(store.with_phase_end("endpoint", 1500).size(), 1u);
   EXPECT_TRUE(store.with_phase_end("model", kNever).empty());
+// The whole state: read in one order whatever order it was written in, and replaced all at once or not at all.
+TEST_F(LifecycleStore, EveryResourceIsOrderedWithItsTagsAndWithoutGoneOnes) {
+  const Scope other{"000000000000", "eu-west-1"};
+  ASSERT_TRUE(store.insert(kScope, "model", resource("b", 5), {{"k", "1"}, {"a", "2"}}));
+  ASSERT_TRUE(store.insert(kScope, "model", resource("A", 9), {}));
+  ASSERT_TRUE(store.insert(other, "model", resource("z", 1), {}));
+  ASSERT_TRUE(store.insert(kScope, "endpoint", endpoint("e", 1000, {"Deleting", 1000, 1100, "", 1100}), {}));
+  ASSERT_TRUE(store.insert(kScope, "endpoint-config", resource("c", 2), {}));
+  EXPECT_FALSE(store.empty());
+  std::vector<std::string> seen;
+  for (const PlacedResource& placed : store.every_resource()) {
+    seen.push_back(placed.scope.account + "/" + placed.scope.region + "/" + placed.type + "/" + placed.resource.name +
+                   "@" + std::to_string(placed.resource.creation_ms));
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"000000000000/eu-west-1/model/z@1", "123456789012/us-east-1/endpoint/e@1000",
+                                            "123456789012/us-east-1/endpoint-config/c@2",
+                                            "123456789012/us-east-1/model/A@9", "123456789012/us-east-1/model/b@5"}));
+  EXPECT_EQ(store.every_resource()[4].tags, (std::vector<Tag>{{"k", "1"}, {"a", "2"}}));
+  now = 1100;  // the endpoint is gone
+  EXPECT_EQ(store.every_resource().size(), 4u);
+  store.clear();
+  EXPECT_TRUE(store.empty());
+  EXPECT_TRUE(store.every_resource().empty());
+}
+
+TEST_F(LifecycleStore, ReplaceAllWritesEverythingOrNothing) {
+  ASSERT_TRUE(store.insert(kScope, "model", resource("old", 1), {{"k", "v"}}));
+  const PlacedResource fresh{kScope, "model", resource("New", 2), {{"x", "1"}, {"y", "2"}}};
+  const PlacedResource clash{kScope, "model", resource("NEW", 3), {}};
+  EXPECT_THROW(store.replace_all({fresh, clash}), ConstraintViolation);
+  ASSERT_EQ(store.every_resource().size(), 1u);
+  EXPECT_EQ(store.every_resource()[0].resource.name, "old");
+  EXPECT_EQ(store.tags(kScope, "model", "old"), (std::vector<Tag>{{"k", "v"}}));
+
+  const PlacedResource creating{{"111122223333", "us-west-2"}, "endpoint",
+                                endpoint("e", 1000, {"Creating", 1000, 1500, "InService", {}}), {}};
+  store.replace_all({fresh, creating});
+  EXPECT_FALSE(store.find(kScope, "model", "old"));
+  EXPECT_EQ(store.find(kScope, "model", "new")->name, "New");
+  EXPECT_EQ(store.tags(kScope, "model", "new"), (std::vector<Tag>{{"x", "1"}, {"y", "2"}}));
+  // The lifecycle columns are written: listings see the endpoint's status as of the clock.
+  PageQuery query;
+  query.lifecycle = true;
+  EXPECT_EQ(store.page(creating.scope, "endpoint", query).at(0).status, "Creating");
+  now = 1500;
+  EXPECT_EQ(store.page(creating.scope, "endpoint", query).at(0).status, "InService");
+  store.replace_all({});
+  EXPECT_TRUE(store.empty());
 }
 
 }  // namespace

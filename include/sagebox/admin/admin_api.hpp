@@ -21,6 +21,11 @@
 //   POST /_sagebox/lifecycle/release  ends the held status of the endpoints the body selects ({} for all;
 //                             optional name or name_prefix, account, region): 200 {"released": [{"account",
 //                             "region", "name"}, …]}
+//   GET  /_sagebox/state    200 the whole state as one document (Service::export_state; README, "State:
+//                           export, import, seeds")
+//   POST /_sagebox/state    replaces the whole state with the body's document, in one transaction:
+//                           200 {"status":"ok","resources":n}; 400 ValidationException "<where>: <what is wrong>"
+//                           and nothing changed
 //
 // Another method on one of these paths: 405 with `Allow` (the router's answer). Any other path under
 // /_sagebox or /moto-api: 404 UnknownOperationException "No such admin path: <path>", so that a mistyped

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "sagebox/config.hpp"
 #include "sagebox/http/message.hpp"
@@ -35,6 +36,12 @@ struct IdentityConfig {
   // The clock signatures are checked against (tests replace it).
   std::function<std::chrono::system_clock::time_point()> now = [] { return std::chrono::system_clock::now(); };
 };
+
+// Whether `key` names an account: exactly 12 digits.
+bool is_account_id(std::string_view key);
+
+// Whether `region` is one a request may name (letters, digits and '-'), as the credential scope is checked.
+bool is_region(std::string_view region);
 
 // Reads a credentials file: one "ACCESS_KEY_ID SECRET_ACCESS_KEY ACCOUNT_ID" per line, '#' comments, blank lines.
 // Throws std::runtime_error naming the file and line of anything else.

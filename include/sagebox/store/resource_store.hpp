@@ -101,6 +101,14 @@ struct TagRow {
   std::string value;
 };
 
+// A resource with where it lives and its tags: what an export of the whole state reads and an import writes.
+struct PlacedResource {
+  Scope scope;
+  std::string type;
+  Resource resource;      // replace_all writes its lifecycle; every_resource reads none back
+  std::vector<Tag> tags;  // in the order they were first set
+};
+
 // Milliseconds since the epoch, now: what "gone" is measured against.
 using Clock = std::function<std::int64_t()>;
 std::int64_t system_clock_ms();
@@ -157,6 +165,17 @@ class ResourceStore {
 
   // Every resource of every account and region, and their tags.
   void clear();
+
+  // Every resource that is not gone, of every account, region and type, with its tags: ordered by account,
+  // region, type and lowercased name (byte order), and read in one statement, so from one snapshot.
+  std::vector<PlacedResource> every_resource();
+
+  // Replaces every resource of every account and region with `resources`, in one transaction: all or nothing.
+  // Throws ConstraintViolation, having written nothing, when two share a scope, type and lowercased name.
+  void replace_all(const std::vector<PlacedResource>& resources);
+
+  // Whether no resource (that is not gone) is stored at all.
+  bool empty();
 
  private:
   Database& db_;
