@@ -776,6 +776,43 @@ TEST_F(ScriptedEndpointTest, ReleasesFindHeldEndpointsInEveryAccountAndRegion) {
   EXPECT_EQ(call("DescribeEndpoint", {{"EndpointName", "h1"}}, elsewhere[1])["EndpointStatus"], "InService");
 }
 
+// Every scripted outcome is data of the stored record, so the state document carries it: a failed create (also
+// one brought up to date by a later write), a rollback, a failed delete and a held create round-trip exactly.
+TEST_F(ScriptedEndpointTest, ScriptedOutcomesSurviveExportAndImport) {
+  script({{"name", "failed"}, {"on", "create"}, {"outcome", "fail"}, {"reason", "CapacityError: none."}});
+  script({{"name", "deleting-failed"}, {"on", "create"}, {"outcome", "fail"}, {"reason", "Broken."}});
+  script({{"name", "rolled-back"}, {"on", "update"}, {"outcome", "fail"}, {"reason", "Rolled back."}});
+  script({{"name", "held"}, {"on", "create"}, {"outcome", "hold"}});
+  for (const char* name : {"failed", "deleting-failed", "rolled-back", "held"}) {
+    call("CreateEndpoint", {{"EndpointName", name}, {"EndpointConfigName", "c"}});
+  }
+  now_ += kDelay;
+  call("UpdateEndpoint", {{"EndpointName", "rolled-back"}, {"EndpointConfigName", "d"}});
+  call("DeleteEndpoint", {{"EndpointName", "deleting-failed"}});  // Deleting, from a record that served nothing
+  now_ += 1;
+  const std::vector<std::string> names{"failed", "deleting-failed", "rolled-back", "held"};
+  const auto described = [&] {
+    std::vector<Json> all;
+    for (const std::string& name : names) all.push_back(describe(name));
+    return all;
+  };
+  const std::vector<Json> before = described();
+  EXPECT_EQ(before[3]["EndpointStatus"], "Creating");
+  const std::string exported = service_.export_state().dump();
+  service_.reset();
+  EXPECT_EQ(service_.import_state(Json::parse(exported)), 7u);  // m, c, d and the four endpoints
+  EXPECT_EQ(service_.export_state().dump(), exported);
+  EXPECT_EQ(described(), before);
+  now_ += kDelay;
+  EXPECT_EQ(describe("failed")["FailureReason"], "CapacityError: none.");
+  EXPECT_EQ(describe("rolled-back")["EndpointConfigName"], "c");
+  EXPECT_EQ(describe("rolled-back")["FailureReason"], "Rolled back.");
+  EXPECT_THROW(describe("deleting-failed"), ApiError);
+  EXPECT_EQ(describe("held")["EndpointStatus"], "Creating");  // still held after the import
+  ASSERT_EQ(service_.release_held(release_selector(Json::object())).size(), 1u);
+  EXPECT_EQ(describe("held")["EndpointStatus"], "InService");
+}
+
 TEST_F(ScriptedEndpointTest, OldRecordsWithoutScriptedMembersStillRead) {
   create_in_service("e");
   // A record stored before phases could fail: its Phase has no FailureReason member.
@@ -786,6 +823,8 @@ TEST_F(ScriptedEndpointTest, OldRecordsWithoutScriptedMembersStillRead) {
   call("UpdateEndpoint", {{"EndpointName", "e"}, {"EndpointConfigName", "d"}});
   now_ += kDelay;
   EXPECT_EQ(describe("e")["EndpointConfigName"], "d");
+}
+
 const identity::Caller kChina{"111122223333", "cn-north-1", ""};
 constexpr std::int64_t kStateDelay = 500;
 

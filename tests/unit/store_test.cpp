@@ -527,6 +527,8 @@ TEST_F(LifecycleStore, WithPhaseEndFindsRowsOfItsTypeInEveryScope) {
   EXPECT_EQ(found, (std::vector<std::string>{"111122223333/eu-west-1/h2", "123456789012/us-east-1/Held"}));
   EXPECT_EQ(store.with_phase_end("endpoint", 1500).size(), 1u);
   EXPECT_TRUE(store.with_phase_end("model", kNever).empty());
+}
+
 // The whole state: read in one order whatever order it was written in, and replaced all at once or not at all.
 TEST_F(LifecycleStore, EveryResourceIsOrderedWithItsTagsAndWithoutGoneOnes) {
   const Scope other{"000000000000", "eu-west-1"};
