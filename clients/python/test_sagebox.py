@@ -164,6 +164,65 @@ class ControlPlane(unittest.TestCase):
             self.box.faults.remove("fault-999999")
         self.assertEqual(raised.exception.status, 404)
 
+    def test_lifecycle_rules_fail_hold_and_release(self):
+        self.box.lifecycle.clear()
+        create_config(self.client, "c")
+        failing = self.box.lifecycle.add(resource="endpoint", name="doomed", on="create", outcome="fail",
+                                         reason=sagebox.CAPACITY_ERROR)
+        self.box.lifecycle.add({"resource": "endpoint", "name_prefix": "slow-", "on": "create", "outcome": "hold"})
+        self.client.create_endpoint(EndpointName="doomed", EndpointConfigName="c")
+        described = self.client.describe_endpoint(EndpointName="doomed")
+        self.assertEqual((described["EndpointStatus"], described["FailureReason"]), ("Failed", sagebox.CAPACITY_ERROR))
+        with self.assertRaises(botocore.exceptions.WaiterError):
+            self.client.get_waiter("endpoint_in_service").wait(EndpointName="doomed", WaiterConfig={"Delay": 1})
+        self.client.create_endpoint(EndpointName="slow-1", EndpointConfigName="c")
+        self.assertEqual(self.client.describe_endpoint(EndpointName="slow-1")["EndpointStatus"], "Creating")
+        released = self.box.lifecycle.release(name="slow-1")
+        self.assertEqual(released["released"],
+                         [{"account": "123456789012", "region": "us-east-1", "name": "slow-1"}])
+        self.assertEqual(self.client.describe_endpoint(EndpointName="slow-1")["EndpointStatus"], "InService")
+        self.assertEqual([r["fired"] for r in self.box.lifecycle.list()], [1, 1])
+        self.assertEqual(self.box.lifecycle.remove(failing)["id"], failing["id"])
+        self.assertEqual(self.box.lifecycle.clear(), 1)
+
+    def test_the_journal_lists_and_filters_calls(self):
+        self.box.clear_requests()
+        self.client.describe_model(ModelName="m")
+        with self.assertRaises(botocore.exceptions.ClientError):
+            self.client.describe_model(ModelName="missing")
+        calls = self.box.requests()
+        self.assertEqual([(c["operation"], c["status"]) for c in calls],
+                         [("DescribeModel", 200), ("DescribeModel", 400)])
+        self.assertEqual(calls[1]["request"], {"ModelName": "missing"})
+        self.assertEqual(len(self.box.requests(status=400)), 1)
+        self.assertEqual(self.box.requests(error="ValidationException")[0]["request"], {"ModelName": "missing"})
+        self.assertEqual(self.box.requests(limit=1), calls[1:])
+        self.assertEqual(self.box.requests(since=calls[1]["time"]), calls[1:])
+        self.assertEqual(self.box.clear_requests(), 2)
+        self.assertEqual(self.box.requests(), [])
+        with self.assertRaises(sagebox.SageboxError) as raised:
+            self.box.requests(status="teapot")
+        self.assertEqual(raised.exception.status, 400)
+
+    def test_state_round_trips_and_loads_from_a_file(self):
+        self.client.add_tags(ResourceArn="arn:aws:sagemaker:us-east-1:123456789012:model/m",
+                             Tags=[{"Key": "team", "Value": "ml"}])
+        saved = self.box.state()
+        self.assertEqual([(r["type"], r["name"]) for r in saved["resources"]], [("Model", "m")])
+        self.box.reset()
+        self.assertEqual(self.box.state()["resources"], [])
+        with tempfile.NamedTemporaryFile("w", suffix=".json") as file:
+            json.dump(saved, file)
+            file.flush()
+            self.box.load_state(file.name)
+        self.assertEqual(self.box.state(), saved)
+        self.assertEqual(self.client.list_tags(ResourceArn="arn:aws:sagemaker:us-east-1:123456789012:model/m")["Tags"],
+                         [{"Key": "team", "Value": "ml"}])
+        with self.assertRaises(sagebox.SageboxError) as raised:
+            self.box.load_state({"sagebox_state": 2, "resources": []})
+        self.assertEqual((raised.exception.status, raised.exception.code), (400, "ValidationException"))
+        self.assertEqual(self.box.state(), saved)  # a refused document changes nothing
+
     def test_client_kwargs_pick_the_account_and_region(self):
         other = sagemaker(self.box, region="eu-west-1", account="111122223333")
         other.create_model(ModelName="m", ExecutionRoleArn=ROLE, PrimaryContainer={"Image": IMAGE})

@@ -592,8 +592,17 @@ void check_endpoint_record(const Context& context, const Json& record, const std
   require_member(phase, phase_where, "Then", &Json::is_string, "a string: \"InService\", \"Failed\", or \"\" (gone)");
   require(phase["End"].get<std::int64_t>() >= phase["Start"].get<std::int64_t>(), phase_where + ".End",
           "at or after Phase.Start");
-  require(record.contains("Serving") || record.contains("Pending"), where,
-          "an endpoint's record with \"Serving\" or \"Pending\" (or both): the deployment it serves or makes");
+  if (phase.contains("FailureReason")) {
+    require(phase["FailureReason"].is_string(), phase_where + ".FailureReason",
+            "a string: the FailureReason the phase ends with");
+  }
+  // A create that failed has served nothing and makes nothing: its record keeps only the configuration's name.
+  require(record.contains("Serving") || record.contains("Pending") || record.contains("EndpointConfigName"), where,
+          "an endpoint's record with \"Serving\" or \"Pending\" (or both): the deployment it serves or makes; "
+          "or, after a failed create, \"EndpointConfigName\"");
+  if (record.contains("EndpointConfigName")) {
+    require(record["EndpointConfigName"].is_string(), where + ".EndpointConfigName", "a string");
+  }
   for (const char* deployment : {"Serving", "Pending"}) {
     if (record.contains(deployment)) check_deployment(record[deployment], where + "." + deployment);
   }

@@ -207,5 +207,30 @@ class SeedTest(unittest.TestCase):
         self.assertIn("sagebox: seed file %s: is not valid JSON." % bad, result.stderr)
 
 
+class StrictStateTest(unittest.TestCase):
+    def test_the_state_paths_need_the_admin_token(self):
+        directory = tempfile.mkdtemp(prefix="sagebox-state-strict-")
+        credentials = os.path.join(directory, "credentials")
+        with open(credentials, "w") as f:
+            f.write("AKIDEXAMPLE secret 111122223333\n")
+        server = Sagebox("--auth", "strict", "--credentials", credentials, "--admin-token", "t0ken").start()
+        anyone = server.client(sign=False)
+        try:
+            body = json.dumps(state(model_resource("m"))).encode("utf-8")
+            for method, data in (("GET", b""), ("POST", body)):
+                for headers in ({}, {"X-Sagebox-Admin-Token": "wrong"}):
+                    response = anyone.request(method, "/_sagebox/state", data, headers)
+                    self.assertEqual(response.status, 403, response)
+                    self.assertEqual(response.json["__type"], "AccessDeniedException")
+            token = {"X-Sagebox-Admin-Token": "t0ken"}
+            self.assertEqual(anyone.request("POST", "/_sagebox/state", body, token).status, 200)
+            exported = json.loads(anyone.request("GET", "/_sagebox/state", b"", token).raw)
+            self.assertEqual([r["name"] for r in exported["resources"]], ["m"])
+        finally:
+            anyone.close()
+            self.assertEqual(server.stop(), 0)
+            shutil.rmtree(directory, ignore_errors=True)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -511,6 +511,24 @@ TEST_F(LifecycleStore, ReplaceRollsBackWhenTheChangeThrowsAndDeletesOnNullopt) {
   EXPECT_FALSE(store.find(kScope, "endpoint", "e"));
 }
 
+TEST_F(LifecycleStore, WithPhaseEndFindsRowsOfItsTypeInEveryScope) {
+  constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
+  const Scope elsewhere{"111122223333", "eu-west-1"};
+  ASSERT_TRUE(store.insert(kScope, "endpoint", endpoint("Held", 1000, {"Creating", 1000, kNever, "InService", {}}), {}));
+  ASSERT_TRUE(store.insert(elsewhere, "endpoint", endpoint("h2", 1000, {"Deleting", 1000, kNever, "", kNever}), {}));
+  ASSERT_TRUE(store.insert(kScope, "endpoint", endpoint("ends", 1000, {"Creating", 1000, 1500, "InService", {}}), {}));
+  ASSERT_TRUE(store.insert(kScope, "other", endpoint("x", 1000, {"Creating", 1000, kNever, "InService", {}}), {}));
+  ASSERT_TRUE(store.insert(kScope, "model", {"m", 1000, "{}", std::nullopt}, {}));
+  std::vector<std::string> found;
+  for (const Located& row : store.with_phase_end("endpoint", kNever)) {
+    found.push_back(row.scope.account + "/" + row.scope.region + "/" + row.name);
+  }
+  std::sort(found.begin(), found.end());
+  EXPECT_EQ(found, (std::vector<std::string>{"111122223333/eu-west-1/h2", "123456789012/us-east-1/Held"}));
+  EXPECT_EQ(store.with_phase_end("endpoint", 1500).size(), 1u);
+  EXPECT_TRUE(store.with_phase_end("model", kNever).empty());
+}
+
 // The whole state: read in one order whatever order it was written in, and replaced all at once or not at all.
 TEST_F(LifecycleStore, EveryResourceIsOrderedWithItsTagsAndWithoutGoneOnes) {
   const Scope other{"000000000000", "eu-west-1"};
@@ -559,24 +577,6 @@ TEST_F(LifecycleStore, ReplaceAllWritesEverythingOrNothing) {
   EXPECT_EQ(store.page(creating.scope, "endpoint", query).at(0).status, "InService");
   store.replace_all({});
   EXPECT_TRUE(store.empty());
-}
-
-TEST_F(LifecycleStore, WithPhaseEndFindsRowsOfItsTypeInEveryScope) {
-  constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
-  const Scope elsewhere{"111122223333", "eu-west-1"};
-  ASSERT_TRUE(store.insert(kScope, "endpoint", endpoint("Held", 1000, {"Creating", 1000, kNever, "InService", {}}), {}));
-  ASSERT_TRUE(store.insert(elsewhere, "endpoint", endpoint("h2", 1000, {"Deleting", 1000, kNever, "", kNever}), {}));
-  ASSERT_TRUE(store.insert(kScope, "endpoint", endpoint("ends", 1000, {"Creating", 1000, 1500, "InService", {}}), {}));
-  ASSERT_TRUE(store.insert(kScope, "other", endpoint("x", 1000, {"Creating", 1000, kNever, "InService", {}}), {}));
-  ASSERT_TRUE(store.insert(kScope, "model", {"m", 1000, "{}", std::nullopt}, {}));
-  std::vector<std::string> found;
-  for (const Located& row : store.with_phase_end("endpoint", kNever)) {
-    found.push_back(row.scope.account + "/" + row.scope.region + "/" + row.name);
-  }
-  std::sort(found.begin(), found.end());
-  EXPECT_EQ(found, (std::vector<std::string>{"111122223333/eu-west-1/h2", "123456789012/us-east-1/Held"}));
-  EXPECT_EQ(store.with_phase_end("endpoint", 1500).size(), 1u);
-  EXPECT_TRUE(store.with_phase_end("model", kNever).empty());
 }
 
 }  // namespace

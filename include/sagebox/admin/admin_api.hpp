@@ -13,15 +13,6 @@
 //   GET  /_sagebox/faults   200 {"faults": [rule, …]}, each with `fired`: how often it has fired
 //   DELETE /_sagebox/faults        removes every rule: 200 {"deleted": n}
 //   DELETE /_sagebox/faults/{id}   removes one: 200 with the rule as it was; 404 ResourceNotFoundException
-//   GET  /_sagebox/state    200 the whole state as one document (Service::export_state; README, "State:
-//                           export, import, seeds")
-//   POST /_sagebox/state    replaces the whole state with the body's document, in one transaction:
-//                           200 {"status":"ok","resources":n}; 400 ValidationException "<where>: <what is wrong>"
-//                           and nothing changed
-//   GET  /_sagebox/resources  every resource of every account and region as Describe answers it now
-//                             (inventory.hpp)
-//   GET  /_sagebox/           the dashboard's page, and GET /_sagebox/ui/{file} its files (dashboard.hpp): open
-//                             without the admin token, since they hold no data
 //   POST /_sagebox/lifecycle  adds an endpoint lifecycle rule (sagemaker/lifecycle_script.hpp): 200 with the
 //                             rule as stored, its id among it; 400 ValidationException saying what is wrong
 //   GET  /_sagebox/lifecycle  200 {"rules": [rule, …]}, each with `fired`: how many transitions it scripted
@@ -30,10 +21,19 @@
 //   POST /_sagebox/lifecycle/release  ends the held status of the endpoints the body selects ({} for all;
 //                             optional name or name_prefix, account, region): 200 {"released": [{"account",
 //                             "region", "name"}, …]}
+//   GET  /_sagebox/state    200 the whole state as one document (Service::export_state; README, "State:
+//                           export, import, seeds")
+//   POST /_sagebox/state    replaces the whole state with the body's document, in one transaction:
+//                           200 {"status":"ok","resources":n}; 400 ValidationException "<where>: <what is wrong>"
+//                           and nothing changed
 //   GET  /_sagebox/requests the request journal (journal.hpp): 200 {"requests": [entry, …],
 //                           "journal_size": n}, oldest first; query filters operation, status, error, since, limit (the newest n
 //                           that match); an unknown filter or a bad value: 400 ValidationException
 //   DELETE /_sagebox/requests      empties the journal: 200 {"deleted": n}
+//   GET  /_sagebox/resources  every resource of every account and region as Describe answers it now
+//                             (inventory.hpp)
+//   GET  /_sagebox/           the dashboard's page, and GET /_sagebox/ui/{file} its files (dashboard.hpp): open
+//                             without the admin token, since they hold no data
 //
 // Another method on one of these paths: 405 with `Allow` (the router's answer). Any other path under
 // /_sagebox or /moto-api: 404 UnknownOperationException "No such admin path: <path>", so that a mistyped

@@ -61,19 +61,6 @@ class Service {
   // Deletes every resource of every account and region. Lifecycle rules stay: they have their own clear().
   void reset();
 
-  // The whole state as one document (the README's "State: export, import, seeds"): every resource of every
-  // account and region with its tags, an endpoint as its stored record (phase included), ordered by account,
-  // region, type and name, and with no time of export in it: the same state always exports to the same bytes.
-  Json export_state();
-
-  // Replaces the whole state with `document`'s in one transaction; returns how many resources it holds. Throws
-  // ApiError ValidationException "<where>: <what is wrong>" (such as "resources[3].name: ..."), having changed
-  // nothing. References between resources are not checked: AWS lets a model go while a configuration names it.
-  std::size_t import_state(const Json& document);
-
-  // Whether no resource is stored at all.
-  bool empty();
-
   // The rules for endpoints' next transitions (in memory: they are for the test run that adds them).
   LifecycleScript& lifecycle_script() { return script_; }
 
@@ -86,6 +73,18 @@ class Service {
   // each goes on as it would have, as if its phase had lasted the transition delay or until now, whichever is
   // later. Returns those released, by account, region and name.
   std::vector<Released> release_held(const EndpointSelector& selector);
+  // The whole state as one document (the README's "State: export, import, seeds"): every resource of every
+  // account and region with its tags, an endpoint as its stored record (phase included), ordered by account,
+  // region, type and name, and with no time of export in it: the same state always exports to the same bytes.
+  Json export_state();
+
+  // Replaces the whole state with `document`'s in one transaction; returns how many resources it holds. Throws
+  // ApiError ValidationException "<where>: <what is wrong>" (such as "resources[3].name: ..."), having changed
+  // nothing. References between resources are not checked: AWS lets a model go while a configuration names it.
+  std::size_t import_state(const Json& document);
+
+  // Whether no resource is stored at all.
+  bool empty();
 
  private:
   LifecycleScript script_;
