@@ -83,8 +83,8 @@ class RequestJournal {
 
   // `reply`, recording `entry` with what the reply turns out to be: its status, body and x-amzn-RequestId, or
   // the connection it drops, and the time taken. At once, or, for a reply that waits, once the wait is over
-  // and the answer is known. REQUIRES: this journal outlives the reply (it may run later, on the server's
-  // thread).
+  // and the answer is known (so a call still waiting when the server stops is not recorded). REQUIRES: this
+  // journal outlives the reply (it may run later, on the server's thread).
   http::Reply journaled(http::Reply reply, JournalEntry entry);
 
   // {"requests": [entry, …], "journal_size": capacity}: the entries that match `query`, oldest first, in the
