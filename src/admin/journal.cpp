@@ -221,14 +221,13 @@ RequestJournal::RequestJournal(std::size_t capacity) : capacity_(capacity) {}
 
 void RequestJournal::record(JournalEntry entry) {
   if (capacity_ == 0) return;
-  // Made before the lock, and the entry it replaces freed after it (`replaced` outlives `lock`).
-  Stored replaced = std::make_shared<const JournalEntry>(std::move(entry));
+  // The entry replaced is swapped into `entry` and freed after the lock, which `entry` outlives.
   std::lock_guard lock(mutex_);
   if (ring_.size() < capacity_) {
-    ring_.push_back(std::move(replaced));
+    ring_.push_back(std::move(entry));
     return;
   }
-  ring_[oldest_].swap(replaced);
+  std::swap(ring_[oldest_], entry);
   oldest_ = (oldest_ + 1) % capacity_;
 }
 
@@ -255,7 +254,10 @@ void RequestJournal::record_answer(const http::Reply& reply, JournalEntry entry)
       entry.status = reply.response.status;
       entry.response = reply.response.body;
       for (const auto& [name, value] : reply.response.headers) {
-        if (boost::algorithm::iequals(name, "x-amzn-requestid")) entry.request_id = value;
+        if (boost::algorithm::iequals(name, "x-amzn-requestid")) {
+          entry.request_id = value;
+          break;
+        }
       }
       break;
     case http::Reply::Action::kClose:
@@ -268,8 +270,8 @@ void RequestJournal::record_answer(const http::Reply& reply, JournalEntry entry)
   record(std::move(entry));
 }
 
-std::vector<RequestJournal::Stored> RequestJournal::snapshot() const {
-  std::vector<Stored> entries;
+std::vector<JournalEntry> RequestJournal::snapshot() const {
+  std::vector<JournalEntry> entries;
   std::lock_guard lock(mutex_);
   entries.reserve(ring_.size());
   entries.insert(entries.end(), ring_.begin() + static_cast<std::ptrdiff_t>(oldest_), ring_.end());
@@ -278,12 +280,12 @@ std::vector<RequestJournal::Stored> RequestJournal::snapshot() const {
 }
 
 Json RequestJournal::list(const JournalQuery& query) const {
-  const std::vector<Stored> entries = snapshot();
+  const std::vector<JournalEntry> entries = snapshot();
   // Newest first, so that a limit stops the walk early; reversed at the end.
   std::vector<Json> matching;
   for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
     if (query.limit && matching.size() == *query.limit) break;
-    const JournalEntry& entry = **it;
+    const JournalEntry& entry = *it;
     if (query.operation && entry.operation != *query.operation) continue;
     if (query.status && entry.status != *query.status) continue;
     if (query.since && entry.time < *query.since) continue;
@@ -297,7 +299,7 @@ Json RequestJournal::list(const JournalQuery& query) const {
 }
 
 std::size_t RequestJournal::clear() {
-  std::vector<Stored> removed;  // freed after the lock
+  std::vector<JournalEntry> removed;  // freed after the lock
   std::lock_guard lock(mutex_);
   removed.swap(ring_);
   oldest_ = 0;

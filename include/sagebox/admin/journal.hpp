@@ -2,10 +2,10 @@
 // SageMaker front door records every call that reaches it — answered, refused, faulted or dropped — once its
 // answer is known; GET /_sagebox/requests lists them.
 //
-// Calls arrive on many threads, so the ring is under one mutex, held only to move an entry in or to copy the
-// entries out. Recording is kept cheap because it sits on every call's path: an entry holds the bodies as raw
-// bytes and the time as a clock value; they are parsed and formatted only when listed. No header is recorded,
-// so neither credentials nor signatures ever are.
+// Calls arrive on many threads, so the ring is under one mutex, held only to move an entry in (what it
+// replaces is freed after) or to copy the entries out. Recording is kept cheap because it sits on every
+// call's path: an entry holds the bodies as raw bytes and the time as a clock value; they are parsed and
+// formatted only when listed. No header is recorded, so neither credentials nor signatures ever are.
 //
 // An entry as listed (every member always present, null when it does not apply):
 //   time           when the call arrived: ISO 8601 UTC with milliseconds, "2026-12-04T10:15:30.123Z"
@@ -24,7 +24,6 @@
 
 #include <chrono>
 #include <cstddef>
-#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -84,8 +83,8 @@ class RequestJournal {
 
   // `reply`, recording `entry` with what the reply turns out to be: its status, body and x-amzn-RequestId, or
   // the connection it drops, and the time taken. At once, or, for a reply that waits, once the wait is over
-  // and the answer is known. REQUIRES: this journal outlives the reply (it may run later, on the server's
-  // thread).
+  // and the answer is known (so a call still waiting when the server stops is not recorded). REQUIRES: this
+  // journal outlives the reply (it may run later, on the server's thread).
   http::Reply journaled(http::Reply reply, JournalEntry entry);
 
   // {"requests": [entry, …], "journal_size": capacity}: the entries that match `query`, oldest first, in the
@@ -97,16 +96,15 @@ class RequestJournal {
   std::size_t clear();
 
  private:
-  using Stored = std::shared_ptr<const JournalEntry>;
   // Records `entry` with what `reply`, which neither waits nor has a `then`, does.
   void record_answer(const http::Reply& reply, JournalEntry entry);
-  // The entries, oldest first: copied out (pointers only) so that listing them holds no lock.
-  std::vector<Stored> snapshot() const;
+  // The entries, oldest first: copied out, so that parsing and shaping them for a listing holds no lock.
+  std::vector<JournalEntry> snapshot() const;
 
   const std::size_t capacity_;
   mutable std::mutex mutex_;
-  std::vector<Stored> ring_;  // grows to capacity_, then each entry replaces the oldest
-  std::size_t oldest_ = 0;    // where the oldest is once the ring is full
+  std::vector<JournalEntry> ring_;  // grows to capacity_, then each entry replaces the oldest
+  std::size_t oldest_ = 0;          // where the oldest is once the ring is full
 };
 
 // A time as the journal lists it: ISO 8601 UTC with milliseconds ("2026-12-04T10:15:30.123Z").
