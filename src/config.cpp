@@ -38,6 +38,8 @@ constexpr Option kOptions[] = {
      "connections served at once, 1..100000; more get 503 and are closed", "1024"},
     {"--transition-delay", "SAGEBOX_TRANSITION_DELAY", "SECONDS",
      "how long an endpoint stays Creating, Updating or Deleting, 0..86400, decimals allowed", "0"},
+    {"--journal-size", "SAGEBOX_JOURNAL_SIZE", "N",
+     "SageMaker calls kept for GET /_sagebox/requests, 0..1000000 (0: the journal is off)", "1000"},
     {"--log-level", "SAGEBOX_LOG_LEVEL", "LEVEL", "error, warn, info or debug", "info"},
     {"--auth", "SAGEBOX_AUTH", "MODE", "lenient (any signature) or strict (verify SigV4)", "lenient"},
     {"--credentials", "SAGEBOX_CREDENTIALS", "FILE",
@@ -137,6 +139,8 @@ void apply(Config& config, std::string_view flag, std::string_view source, const
     config.max_connections = parse_number(source, value, 1, 100000);
   } else if (flag == "--transition-delay") {
     config.transition_delay = parse_seconds(source, value);
+  } else if (flag == "--journal-size") {
+    config.journal_size = parse_number(source, value, 0, 1000000);
   } else if (flag == "--log-level") {
     config.log_level = parse_level(source, value);
   } else if (flag == "--auth") {

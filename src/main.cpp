@@ -9,6 +9,7 @@
 #include "sagebox/admin/admin_api.hpp"
 #include "sagebox/admin/faults.hpp"
 #include "sagebox/admin/state.hpp"
+#include "sagebox/admin/journal.hpp"
 #include "sagebox/config.hpp"
 #include "sagebox/http/router.hpp"
 #include "sagebox/http/server.hpp"
@@ -75,8 +76,9 @@ int main(int argc, char** argv) {
     }
     // In memory only: fault rules are for the test run that adds them.
     admin::FaultRules faults([&service](std::string_view name) { return service.find(name) != nullptr; });
-    protocol::JsonProtocol api(service, schema, identity, &faults);
-    admin::AdminApi admin(service, faults, identity, config.admin_token);
+    admin::RequestJournal journal(config.journal_size);
+    protocol::JsonProtocol api(service, schema, identity, &faults, &journal);
+    admin::AdminApi admin(service, faults, journal, identity, config.admin_token);
     // Requests that fail before any route takes them (413, 400, 503 …) are answered as API errors.
     http::Router router(protocol::transport_error_response);
     admin.add_routes(router);

@@ -35,6 +35,9 @@ struct Config {
   // so SDK waiters (which sleep 30 s after a non-final answer) return on their first look.
   std::chrono::milliseconds transition_delay{0};
 
+  // SageMaker calls the request journal keeps (admin/journal.hpp); 0: none, and none are recorded.
+  std::size_t journal_size = 1000;
+
   std::size_t body_limit = 1024 * 1024;
   // Open connections served at once; one more is answered 503 and closed (see http/server.hpp).
   std::size_t max_connections = 1024;

@@ -58,10 +58,11 @@ Json parse_json(std::string_view text, int max_depth, const std::string& too_dee
   return parsed;
 }
 
-AdminApi::AdminApi(sagemaker::Service& service, FaultRules& faults, identity::IdentityConfig identity,
-                   std::string admin_token)
+AdminApi::AdminApi(sagemaker::Service& service, FaultRules& faults, RequestJournal& journal,
+                   identity::IdentityConfig identity, std::string admin_token)
     : service_(service),
       faults_(faults),
+      journal_(journal),
       identity_(std::move(identity)),
       admin_token_(std::move(admin_token)) {}
 
@@ -141,6 +142,18 @@ void AdminApi::add_routes(http::Router& router) {
              guarded([this](const http::Request& request, const http::PathParams&) {
                const std::size_t imported = service_.import_state(parse_state(request.body));
                return answer(200, Json{{"status", "ok"}, {"resources", imported}});
+             }));
+
+  router.add(
+      "GET", "/_sagebox/requests", guarded([this](const http::Request& request, const http::PathParams&) {
+        const std::optional<http::QueryParams> params = http::query_params(request.target);
+        if (!params) {
+          throw ApiError::validation("The query string has a '%' that is not followed by two hex digits.");
+        }
+        return answer(200, journal_.list(JournalQuery::parse(*params)));
+      }));
+  router.add("DELETE", "/_sagebox/requests", guarded([this](const http::Request&, const http::PathParams&) {
+               return answer(200, Json{{"deleted", journal_.clear()}});
              }));
   for (const char* prefix : {"/_sagebox/**", "/moto-api/**"}) {
     router.add("*", prefix, [](const http::Request& request, const http::PathParams&) {

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <exception>
 #include <stdexcept>
+#include <string>
 
 #include "sagebox/log.hpp"
 
@@ -19,12 +20,58 @@ bool is_parameter(std::string_view segment) {
   return std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isalnum(c) || c == '_'; });
 }
 
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::optional<std::string> form_decoded(std::string_view text) {
+  std::string decoded;
+  decoded.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '+') {
+      decoded += ' ';
+    } else if (text[i] != '%') {
+      decoded += text[i];
+    } else {
+      const int high = i + 1 < text.size() ? hex_value(text[i + 1]) : -1;
+      const int low = i + 2 < text.size() ? hex_value(text[i + 2]) : -1;
+      if (high < 0 || low < 0) return std::nullopt;
+      decoded += static_cast<char>(high * 16 + low);
+      i += 2;
+    }
+  }
+  return decoded;
+}
+
 }  // namespace
 
 std::string_view path_of(std::string_view target) {
   std::string_view path = target.substr(0, target.find('?'));
   if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
   return path;
+}
+
+std::optional<QueryParams> query_params(std::string_view target) {
+  QueryParams params;
+  const std::size_t question = target.find('?');
+  if (question == std::string_view::npos) return params;
+  std::string_view rest = target.substr(question + 1);
+  while (!rest.empty()) {
+    const std::size_t amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    if (pair.empty()) continue;
+    const std::size_t equals = pair.find('=');
+    std::optional<std::string> name = form_decoded(pair.substr(0, equals));
+    std::optional<std::string> value =
+        form_decoded(equals == std::string_view::npos ? std::string_view{} : pair.substr(equals + 1));
+    if (!name || !value) return std::nullopt;
+    params.emplace_back(std::move(*name), std::move(*value));
+  }
+  return params;
 }
 
 Router::Router(ErrorBuilder error) : error_(std::move(error)) {}

@@ -83,8 +83,13 @@ std::string_view operation_name(const http::Request& request) {
 }  // namespace
 
 JsonProtocol::JsonProtocol(sagemaker::Service& service, const schema::Schema& schema,
-                           identity::IdentityConfig identity, admin::FaultRules* faults)
-    : service_(service), schema_(schema), identity_(std::move(identity)), faults_(faults) {}
+                           identity::IdentityConfig identity, admin::FaultRules* faults,
+                           admin::RequestJournal* journal)
+    : service_(service),
+      schema_(schema),
+      identity_(std::move(identity)),
+      faults_(faults),
+      journal_(journal) {}
 
 JsonProtocol::Call JsonProtocol::prepare(const http::Request& request) const {
   require_json_content_type(request);
@@ -120,11 +125,26 @@ http::Response JsonProtocol::handle(const http::Request& request) const {
 }
 
 http::Reply JsonProtocol::serve(const http::Request& request) const {
-  if (faults_ == nullptr) return handle(request);
+  if (journal_ == nullptr || !journal_->enabled()) return reply_to(request, nullptr);
+  admin::JournalEntry entry = admin::JournalEntry::arriving(request.body);
+  const std::string_view target = request.header("x-amz-target");
+  entry.operation = target.starts_with(kTargetPrefix) ? target.substr(kTargetPrefix.size()) : target;
+  http::Reply reply = reply_to(request, &entry);
+  return journal_->journaled(std::move(reply), std::move(entry));
+}
+
+http::Reply JsonProtocol::reply_to(const http::Request& request, admin::JournalEntry* entry) const {
+  if (faults_ == nullptr && entry == nullptr) return handle(request);
   return answer([&]() -> http::Reply {
     Call call = prepare(request);
-    std::optional<admin::Fault> fault =
-        faults_->fire({call.operation_name, call.caller.account, call.caller.region, call.input});
+    if (entry != nullptr) {
+      entry->account = call.caller.account;
+      entry->region = call.caller.region;
+    }
+    std::optional<admin::Fault> fault;
+    if (faults_ != nullptr) {
+      fault = faults_->fire({call.operation_name, call.caller.account, call.caller.region, call.input});
+    }
     if (!fault) return execute(call);
     return faulted(*fault, std::move(call));
   });

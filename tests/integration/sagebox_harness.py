@@ -381,3 +381,23 @@ class SageboxTestCase(unittest.TestCase):
         self.assertEqual(response.error()[0], code, response)
         if message is not None:
             self.assertEqual(response.error()[1], message)
+
+
+class StrictSageboxTestCase(unittest.TestCase):
+    """One in-memory sagebox for the class in strict mode, verifying signatures against the class's `credentials`
+    (the text of a credentials file), with the admin token "t0ken"."""
+
+    credentials = ""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.directory = tempfile.mkdtemp(prefix="sagebox-strict-")
+        path = os.path.join(cls.directory, "credentials")
+        with open(path, "w") as f:
+            f.write(cls.credentials)
+        cls.server = Sagebox("--auth", "strict", "--credentials", path, "--admin-token", "t0ken").start()
+
+    @classmethod
+    def tearDownClass(cls):
+        assert cls.server.stop() == 0
+        shutil.rmtree(cls.directory, ignore_errors=True)

@@ -2,15 +2,12 @@
 answers late, or drops connections as they say, before the operation runs."""
 import http.client
 import json
-import os
 import re
-import shutil
-import tempfile
 import threading
 import time
 import unittest
 
-from sagebox_harness import (Sagebox, SageboxTestCase, endpoint_config_arn, model_arn, model_input,
+from sagebox_harness import (SageboxTestCase, StrictSageboxTestCase, endpoint_config_arn, model_arn, model_input,
                              serverless_endpoint_config_input)
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
@@ -262,19 +259,8 @@ class OneThreadFaultsTest(FaultsCase):
 CREDENTIALS = "AKIDALICE alice-secret 111122223333\n"
 
 
-class StrictFaultsTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.directory = tempfile.mkdtemp(prefix="sagebox-faults-")
-        credentials = os.path.join(cls.directory, "credentials")
-        with open(credentials, "w") as f:
-            f.write(CREDENTIALS)
-        cls.server = Sagebox("--auth", "strict", "--credentials", credentials, "--admin-token", "t0ken").start()
-
-    @classmethod
-    def tearDownClass(cls):
-        assert cls.server.stop() == 0
-        shutil.rmtree(cls.directory, ignore_errors=True)
+class StrictFaultsTest(StrictSageboxTestCase):
+    credentials = CREDENTIALS
 
     def test_every_fault_path_needs_the_admin_token(self):
         anyone = self.server.client(sign=False)

@@ -8,6 +8,7 @@
 
 #include "sagebox/admin/admin_api.hpp"
 #include "sagebox/admin/faults.hpp"
+#include "sagebox/admin/journal.hpp"
 #include "sagebox/error.hpp"
 #include "sagebox/store/database.hpp"
 
@@ -299,7 +300,7 @@ TEST(FaultRules, ResourceName) {
 class AdminRoutesTest : public ::testing::Test {
  protected:
   explicit AdminRoutesTest(AuthMode mode = AuthMode::kLenient)
-      : identity_{"123456789012", "us-east-1", mode}, api_(service_, faults_, identity_, "t0ken") {
+      : identity_{"123456789012", "us-east-1", mode}, api_(service_, faults_, journal_, identity_, "t0ken") {
     api_.add_routes(router_);
   }
 
@@ -316,6 +317,7 @@ class AdminRoutesTest : public ::testing::Test {
   store::Database db_{""};
   sagemaker::Service service_{db_, schema::Schema::embedded()};
   FaultRules faults_{[this](std::string_view name) { return service_.find(name) != nullptr; }};
+  RequestJournal journal_{3};
   identity::IdentityConfig identity_;
   AdminApi api_;
   http::Router router_{[](int status, std::string_view message) {
@@ -398,6 +400,45 @@ TEST_F(AdminRoutesTest, LifecycleRulesAreAddedListedDeletedAndReleased) {
   EXPECT_EQ(send("GET", "/_sagebox/lifecycle/release").status, 405);
 }
 
+TEST_F(AdminRoutesTest, TheJournalIsListedFilteredAndCleared) {
+  for (const char* operation : {"CreateModel", "ListModels", "CreateModel", "DescribeModel"}) {
+    JournalEntry entry = JournalEntry::arriving("{}");
+    entry.operation = operation;
+    entry.status = 200;
+    entry.response = "{}";
+    journal_.record(std::move(entry));
+  }
+  const http::Response listed = send("GET", "/_sagebox/requests");
+  EXPECT_EQ(listed.status, 200);
+  EXPECT_EQ(listed.content_type, "application/x-amz-json-1.1");
+  EXPECT_EQ(body_of(listed)["journal_size"], 3);
+  EXPECT_EQ(body_of(listed)["requests"].size(), 3u);  // the ring holds 3
+  const Json filtered =
+      body_of(send("GET", "/_sagebox/requests/?operation=Create%4Dodel&status=200&limit=5"));
+  ASSERT_EQ(filtered["requests"].size(), 1u);
+  EXPECT_EQ(filtered["requests"][0]["operation"], "CreateModel");
+
+  const http::Response unknown = send("GET", "/_sagebox/requests?op=CreateModel");
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_EQ(body_of(unknown)["__type"], "ValidationException");
+  EXPECT_EQ(body_of(unknown)["message"],
+            "Unknown query parameter \"op\"; the parameters are operation, status, error, since and limit.");
+  const http::Response malformed = send("GET", "/_sagebox/requests?operation=%zz");
+  EXPECT_EQ(malformed.status, 400);
+  EXPECT_EQ(body_of(malformed)["message"],
+            "The query string has a '%' that is not followed by two hex digits.");
+  // A value that is not UTF-8 is shown, not thrown.
+  const http::Response binary = send("GET", "/_sagebox/requests?limit=%ff");
+  EXPECT_EQ(binary.status, 400);
+  EXPECT_EQ(body_of(binary)["message"],
+            "The query parameter \"limit\" must be a positive integer, not \"\xEF\xBF\xBD\".");
+
+  EXPECT_EQ(body_of(send("DELETE", "/_sagebox/requests")), Json::parse(R"({"deleted": 3})"));
+  EXPECT_EQ(body_of(send("GET", "/_sagebox/requests")),
+            Json::parse(R"({"requests": [], "journal_size": 3})"));
+  EXPECT_EQ(send("POST", "/_sagebox/requests").status, 405);
+}
+
 class StrictAdminRoutesTest : public AdminRoutesTest {
  protected:
   StrictAdminRoutesTest() : AdminRoutesTest(AuthMode::kStrict) {}
@@ -409,7 +450,8 @@ TEST_F(StrictAdminRoutesTest, EveryPathButHealthNeedsTheToken) {
       {"POST", "/_sagebox/reset"}, {"POST", "/moto-api/reset"},    {"POST", "/_sagebox/faults"},
       {"GET", "/_sagebox/faults"}, {"DELETE", "/_sagebox/faults"}, {"DELETE", "/_sagebox/faults/fault-1"},
       {"POST", "/_sagebox/lifecycle"}, {"GET", "/_sagebox/lifecycle"}, {"DELETE", "/_sagebox/lifecycle"},
-      {"DELETE", "/_sagebox/lifecycle/lifecycle-1"}, {"POST", "/_sagebox/lifecycle/release"}};
+      {"DELETE", "/_sagebox/lifecycle/lifecycle-1"}, {"POST", "/_sagebox/lifecycle/release"},
+      {"GET", "/_sagebox/requests"}, {"DELETE", "/_sagebox/requests"}};
   for (const auto& [method, path] : guarded) {
     for (const char* token : {"", "wrong"}) {
       const http::Response denied = send(method, path, throttle().dump(), token);

@@ -262,3 +262,25 @@ TEST(Config, Seed) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Config, JournalSize) {
+  EXPECT_EQ(parse_ok({}).journal_size, 1000u);
+  EXPECT_EQ(parse_ok({"--journal-size", "0"}).journal_size, 0u);
+  EXPECT_EQ(parse_ok({"--journal-size=25"}).journal_size, 25u);
+  EXPECT_EQ(parse_ok({"--journal-size", "1000000"}).journal_size, 1000000u);
+  EXPECT_EQ(parse_ok({}, {{"SAGEBOX_JOURNAL_SIZE", "0"}}).journal_size, 0u);
+  EXPECT_EQ(parse_ok({"--journal-size", "7"}, {{"SAGEBOX_JOURNAL_SIZE", "0"}}).journal_size, 7u);
+  expect_error({"--journal-size", "1000001"}, {}, "must be an integer from 0 to 1000000");
+  expect_error({"--journal-size", "-1"}, {}, "--journal-size");
+  expect_error({"--journal-size", "off"}, {}, "--journal-size");
+  expect_error({}, {{"SAGEBOX_JOURNAL_SIZE", "many"}}, "SAGEBOX_JOURNAL_SIZE");
+  const std::string usage = sagebox::usage_text();
+  EXPECT_NE(usage.find("  --journal-size N    SageMaker calls kept for GET /_sagebox/requests"),
+            std::string::npos)
+      << usage;
+  EXPECT_NE(usage.find("env SAGEBOX_JOURNAL_SIZE, default 1000\n"), std::string::npos) << usage;
+}
+
+}  // namespace

@@ -666,6 +666,24 @@ TEST(Router, ErrorFallsBackToPlainTextWhenTheBuilderFails) {
   EXPECT_EQ(response.body, "too big\n");
 }
 
+TEST(QueryParams, PairsInOrderDecodedAsFormsWriteThem) {
+  using sagebox::http::query_params;
+  using sagebox::http::QueryParams;
+  EXPECT_EQ(query_params("/a"), QueryParams{});
+  EXPECT_EQ(query_params("/a?"), QueryParams{});
+  EXPECT_EQ(query_params("/a?x=1&y=two&x=3"), (QueryParams{{"x", "1"}, {"y", "two"}, {"x", "3"}}));
+  EXPECT_EQ(query_params("/a?&&flag&empty=&=v&"), (QueryParams{{"flag", ""}, {"empty", ""}, {"", "v"}}));
+  EXPECT_EQ(query_params("/a?since=2026-12-04T10%3A15%3A30%2B02%3A00&q=a+b%20c"),
+            (QueryParams{{"since", "2026-12-04T10:15:30+02:00"}, {"q", "a b c"}}));
+  EXPECT_EQ(query_params("/a?k%3D=v%3d%26w&%41=%e2%82%ac"),
+            (QueryParams{{"k=", "v=&w"}, {"A", "\xe2\x82\xac"}}));
+  EXPECT_EQ(query_params("/a?v=%00%ff"), (QueryParams{{"v", std::string("\0\xff", 2)}}));
+  EXPECT_EQ(query_params("/a?x=1?y=2"), (QueryParams{{"x", "1?y=2"}}));  // the first '?' begins the query
+  for (const char* malformed : {"/a?x=%", "/a?x=%4", "/a?x=%4g", "/a?%zz=1", "/a?ok=1&bad=%%41"}) {
+    EXPECT_EQ(query_params(malformed), std::nullopt) << malformed;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Replies that wait or drop the connection.
 

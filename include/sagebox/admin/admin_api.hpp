@@ -26,6 +26,10 @@
 //   POST /_sagebox/state    replaces the whole state with the body's document, in one transaction:
 //                           200 {"status":"ok","resources":n}; 400 ValidationException "<where>: <what is wrong>"
 //                           and nothing changed
+//   GET  /_sagebox/requests the request journal (journal.hpp): 200 {"requests": [entry, …],
+//                           "journal_size": n}, oldest first; query filters operation, status, error, since, limit (the newest n
+//                           that match); an unknown filter or a bad value: 400 ValidationException
+//   DELETE /_sagebox/requests      empties the journal: 200 {"deleted": n}
 //
 // Another method on one of these paths: 405 with `Allow` (the router's answer). Any other path under
 // /_sagebox or /moto-api: 404 UnknownOperationException "No such admin path: <path>", so that a mistyped
@@ -38,6 +42,7 @@
 #include <string>
 
 #include "sagebox/admin/faults.hpp"
+#include "sagebox/admin/journal.hpp"
 #include "sagebox/http/router.hpp"
 #include "sagebox/identity/caller.hpp"
 #include "sagebox/sagemaker/service.hpp"
@@ -46,9 +51,9 @@ namespace sagebox::admin {
 
 class AdminApi {
  public:
-  // REQUIRES: `service` and `faults` outlive this object.
-  AdminApi(sagemaker::Service& service, FaultRules& faults, identity::IdentityConfig identity,
-           std::string admin_token);
+  // REQUIRES: `service`, `faults` and `journal` outlive this object.
+  AdminApi(sagemaker::Service& service, FaultRules& faults, RequestJournal& journal,
+           identity::IdentityConfig identity, std::string admin_token);
   AdminApi(const AdminApi&) = delete;
   AdminApi& operator=(const AdminApi&) = delete;
 
@@ -62,6 +67,7 @@ class AdminApi {
 
   sagemaker::Service& service_;
   FaultRules& faults_;
+  RequestJournal& journal_;
   identity::IdentityConfig identity_;
   std::string admin_token_;
 };

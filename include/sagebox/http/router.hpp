@@ -17,6 +17,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -50,6 +51,13 @@ struct Reply {
 
 // The path a router matches `target` by: without the query and without one trailing slash.
 std::string_view path_of(std::string_view target);
+
+// The query of `target` (after its first '?') as name/value pairs in the order sent, duplicates kept, read as
+// forms write them: pairs separated by '&' (empty ones skipped), a name without '=' has the value "", '+'
+// stands for a space and %XX for the byte XX. Nothing when a '%' is not followed by two hex digits. The
+// decoded bytes are returned as they are; they need not be UTF-8.
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
+std::optional<QueryParams> query_params(std::string_view target);
 
 // The values of a pattern's `{name}` segments, by name.
 using PathParams = std::map<std::string, std::string, std::less<>>;

@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "sagebox/admin/faults.hpp"
+#include "sagebox/admin/journal.hpp"
 #include "sagebox/error.hpp"
 #include "sagebox/http/message.hpp"
 #include "sagebox/http/router.hpp"
@@ -22,15 +23,16 @@ inline constexpr std::string_view kTargetPrefix = "SageMaker.";
 
 class JsonProtocol {
  public:
-  // REQUIRES: `service` and `schema` outlive this object, and `faults` too when given.
+  // REQUIRES: `service` and `schema` outlive this object, and `faults` and `journal` too when given.
   JsonProtocol(sagemaker::Service& service, const schema::Schema& schema, identity::IdentityConfig identity,
-               admin::FaultRules* faults = nullptr);
+               admin::FaultRules* faults = nullptr, admin::RequestJournal* journal = nullptr);
 
   // The route: handle()'s answer, unless a fault rule fires for the call. Rules are asked once the operation and
   // the caller are known (after the body, target and signature checks, whose errors come first), before the
   // input is validated and the operation runs. A fired rule's error is answered as any error here; its latency
   // delays that error, or else the operation itself, which then runs once the wait is over; its connection
   // fault drops the connection. A call answered with an error or dropped never reaches the operation.
+  // Every call, whatever its answer, is recorded in the journal (when it is on) once its answer is known.
   http::Reply serve(const http::Request& request) const;
 
   // Any request yields a response, no fault rule asked: 200 with the output, or the AWS error (400 for client
@@ -47,6 +49,8 @@ class JsonProtocol {
   };
   // Throws ApiError.
   Call prepare(const http::Request& request) const;
+  // serve() without the journal; `entry`, when given, learns the caller once it is known.
+  http::Reply reply_to(const http::Request& request, admin::JournalEntry* entry) const;
   // Validates the input and runs the operation. Throws ApiError.
   http::Response execute(const Call& call) const;
   // The reply to a fired fault.
@@ -59,6 +63,7 @@ class JsonProtocol {
   const schema::Schema& schema_;
   identity::IdentityConfig identity_;
   admin::FaultRules* faults_;
+  admin::RequestJournal* journal_;
 };
 
 // The AWS-shaped error response for `error`.
