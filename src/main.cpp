@@ -8,8 +8,8 @@
 
 #include "sagebox/admin/admin_api.hpp"
 #include "sagebox/admin/faults.hpp"
-#include "sagebox/admin/journal.hpp"
 #include "sagebox/admin/state.hpp"
+#include "sagebox/admin/journal.hpp"
 #include "sagebox/config.hpp"
 #include "sagebox/http/router.hpp"
 #include "sagebox/http/server.hpp"
