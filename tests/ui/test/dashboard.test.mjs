@@ -1,7 +1,8 @@
 // The dashboard in a real browser: resources made through the API are listed and open to their Describe
 // document, a new failing call shows up in the journal without a reload, rules can be removed, a reset leaves the
 // empty state, and the page fits a narrow window. Any console error of the page fails the test. The run also
-// writes docs/dashboard.png, the README's screenshot, from its fixture data.
+// takes the README's screenshot from its fixture data: to $SAGEBOX_SCREENSHOT (ctest: the build folder, so that a
+// test run leaves the tree clean), or else to docs/dashboard.png, the README's copy.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 
 import { admin, endpointConfig, model, openBrowser, sagemaker, startSagebox, succeed } from './support.mjs';
 
-const SCREENSHOT = fileURLToPath(new URL('../../../docs/dashboard.png', import.meta.url));
+const SCREENSHOT =
+  process.env.SAGEBOX_SCREENSHOT || fileURLToPath(new URL('../../../docs/dashboard.png', import.meta.url));
 const ELSEWHERE = { account: '111122223333', region: 'eu-west-1' };
 // Long enough to see an endpoint Creating, short enough to see it turn InService while the page stays open.
 const TRANSITION_SECONDS = 2;
