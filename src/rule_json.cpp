@@ -4,6 +4,8 @@
 #include <cctype>
 #include <limits>
 
+#include "sagebox/identity/caller.hpp"
+
 namespace sagebox::rule_json {
 namespace {
 
@@ -58,13 +60,9 @@ const std::string& text(const Json& value, std::string_view member, std::string_
 
 bool non_empty(const std::string& s) { return !s.empty(); }
 bool any_text(const std::string&) { return true; }
-bool is_account(const std::string& s) {
-  return s.size() == 12 && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
-}
-bool is_region(const std::string& s) {
-  return !s.empty() &&
-         std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isalnum(c) || c == '-'; });
-}
+// The identity stage's own rules: a rule names accounts and regions as callers have them.
+bool is_account(const std::string& s) { return identity::is_account_id(s); }
+bool is_region(const std::string& s) { return identity::is_region(s); }
 
 bool equal_ignoring_case(std::string_view a, std::string_view b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(),
