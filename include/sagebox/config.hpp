@@ -38,6 +38,7 @@ struct Config {
   // SageMaker calls the request journal keeps (admin/journal.hpp); 0: none, and none are recorded.
   std::size_t journal_size = 1000;
 
+  // Of a request body, for the routes that set no limit of their own (http/router.hpp).
   std::size_t body_limit = 1024 * 1024;
   // Open connections served at once; one more is answered 503 and closed (see http/server.hpp).
   std::size_t max_connections = 1024;

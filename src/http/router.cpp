@@ -141,7 +141,8 @@ bool Router::matches(const std::vector<Segment>& segments, std::string_view path
   return ended;
 }
 
-void Router::add(std::string method, std::string_view pattern, Handler handler) {
+void Router::add(std::string method, std::string_view pattern, Handler handler,
+                 std::optional<std::size_t> body_limit) {
   std::vector<Segment> segments = parse(pattern);
   auto same_shape = [&segments](const Pattern& other) {
     return std::equal(segments.begin(), segments.end(), other.segments.begin(), other.segments.end(),
@@ -160,34 +161,51 @@ void Router::add(std::string method, std::string_view pattern, Handler handler) 
                            [&segments](const Pattern& p) { return more_specific(segments, p.segments); });
     existing = patterns_.insert(at, Pattern{std::string(pattern), std::move(segments), {}});
   }
-  for (const auto& [registered, ignored] : existing->methods) {
-    if (registered == method) {
+  for (const Route& registered : existing->methods) {
+    if (registered.method == method) {
       throw std::invalid_argument("route " + method + " " + std::string(pattern) + " is already there");
     }
   }
-  existing->methods.emplace_back(std::move(method), std::move(handler));
+  existing->methods.push_back(Route{std::move(method), std::move(handler), body_limit});
+}
+
+const Router::Pattern* Router::find_pattern(std::string_view path, PathParams* params) const {
+  for (const Pattern& pattern : patterns_) {
+    params->clear();
+    if (matches(pattern.segments, path, params)) return &pattern;
+  }
+  return nullptr;
+}
+
+const Router::Route* Router::find_route(const Pattern& pattern, std::string_view method) {
+  const Route* any = nullptr;
+  for (const Route& route : pattern.methods) {
+    if (route.method == method) return &route;
+    if (route.method == "*") any = &route;
+  }
+  return any;
 }
 
 Reply Router::route(const Request& request) const {
   const std::string_view path = path_of(request.target);
   PathParams params;
-  for (const Pattern& pattern : patterns_) {
-    params.clear();
-    if (!matches(pattern.segments, path, &params)) continue;
-    const Handler* any = nullptr;
-    for (const auto& [method, handler] : pattern.methods) {
-      if (method == request.method) return handler(request, params);
-      if (method == "*") any = &handler;
-    }
-    if (any != nullptr) return (*any)(request, params);
-    return method_not_allowed(pattern, request.method);
-  }
-  return error(404, "No route for " + std::string(path));
+  const Pattern* pattern = find_pattern(path, &params);
+  if (pattern == nullptr) return error(404, "No route for " + std::string(path));
+  const Route* route = find_route(*pattern, request.method);
+  if (route == nullptr) return method_not_allowed(*pattern, request.method);
+  return route->handler(request, params);
+}
+
+std::optional<std::size_t> Router::body_limit(std::string_view method, std::string_view target) const {
+  PathParams params;
+  const Pattern* pattern = find_pattern(path_of(target), &params);
+  const Route* route = pattern == nullptr ? nullptr : find_route(*pattern, method);
+  return route == nullptr ? std::nullopt : route->body_limit;
 }
 
 Response Router::method_not_allowed(const Pattern& pattern, std::string_view method) const {
   std::string allow;
-  for (const auto& [name, ignored] : pattern.methods) allow += (allow.empty() ? "" : ", ") + name;
+  for (const Route& route : pattern.methods) allow += (allow.empty() ? "" : ", ") + route.method;
   const std::string shown = method.size() <= kShownMethodLength
                                 ? std::string(method)
                                 : std::string(method.substr(0, kShownMethodLength)) + "...";

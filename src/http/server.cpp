@@ -320,7 +320,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void wait_for_request() {
     if (closing_) return close();
     parser_.emplace();
-    parser_->body_limit(core_.config().body_limit);
+    // The limit depends on the route, known only once the headers are in (on_header); until then the largest
+    // there is, or Beast would refuse a declared Content-Length over the default before the route could raise
+    // it. (Not boost::none: Beast's header check counts every length as over it.)
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     parser_->header_limit(kHeaderLimit);
     skip_empty_lines();
     if (buffer_.size() > 0) return on_request_started();
@@ -354,6 +357,15 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_header(beast::error_code ec, std::size_t) {
     if (ec) return on_read_failed(ec);
     const auto& header = parser_->get();
+    body_limit_ = core_.router()
+                      .body_limit(header.method_string(), header.target())
+                      .value_or(core_.config().body_limit);
+    // Beast checks a Content-Length against the limit only while it parses the headers, so it is checked here;
+    // a chunked body is checked by the parser as it arrives.
+    if (const auto declared = parser_->content_length(); declared && *declared > body_limit_) {
+      return on_read_failed(bhttp::error::body_limit);
+    }
+    parser_->body_limit(body_limit_);
     if (beast::iequals(header[bhttp::field::expect], "100-continue") && !parser_->is_done()) {
       net::async_write(socket_, net::buffer(kContinue.data(), kContinue.size()),
                        [self = shared_from_this()](beast::error_code write_ec, std::size_t) {
@@ -436,7 +448,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_read_failed(const beast::error_code& ec) {
     if (ec == bhttp::error::body_limit) {
       return fail(
-          "Request body is larger than the limit of " + std::to_string(core_.config().body_limit) + " bytes",
+          "Request body is larger than the limit of " + std::to_string(body_limit_) + " bytes",
           413);
     }
     if (ec == bhttp::error::header_limit) return fail("Request header fields are too large", 431);
@@ -511,6 +523,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::atomic<std::int64_t> deadline_{kNoDeadline};
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::size_t body_limit_ = 0;  // of the request being read, set from its route once its headers are in
   BeastResponse response_;  // must outlive the async write
   std::array<char, 4096> drain_{};
   std::size_t drained_ = 0;

@@ -276,13 +276,89 @@ TEST(HttpServer, BodyOverTheLimitGets413AndTheConnectionCloses) {
   EXPECT_EQ(h.api_calls, 1);
 }
 
-TEST(HttpServer, ChunkedBodyOverTheLimitGets413) {
+TEST(HttpServer, ARouteWithItsOwnBodyLimitTakesBodiesOverTheDefault) {
+  Harness h;
+  h.config.body_limit = 1024 * 1024;
+  h.more_routes = [](Router& router) {
+    router.add(
+        "POST", "/big/{name}",
+        [](const Request& request, const PathParams& params) {
+          return text(200, params.at("name") + ":" + std::to_string(request.body.size()));
+        },
+        std::size_t{3 * 1024 * 1024});
+  };
+  h.start();
+  const std::string two_mib(2 * 1024 * 1024, 'b');
+  {
+    Client client(h.port());
+    const auto response = client.send(bhttp::verb::post, "/big/x", two_mib);
+    EXPECT_EQ(response.result_int(), 200);
+    EXPECT_EQ(response.body(), "x:" + std::to_string(two_mib.size()));
+    EXPECT_TRUE(response.keep_alive());
+  }
+  {
+    Client client(h.port());
+    const auto response = client.send(bhttp::verb::post, "/", two_mib);
+    EXPECT_EQ(response.result_int(), 413);
+    EXPECT_NE(response.body().find(std::to_string(1024 * 1024)), std::string::npos) << response.body();
+    EXPECT_TRUE(client.closed_by_server());
+  }
+  {
+    Client client(h.port());
+    const auto response = client.send(bhttp::verb::post, "/big/x", std::string(4 * 1024 * 1024, 'c'));
+    EXPECT_EQ(response.result_int(), 413);
+    EXPECT_NE(response.body().find(std::to_string(3 * 1024 * 1024)), std::string::npos) << response.body();
+  }
+  EXPECT_EQ(h.api_calls, 0);
+}
+
+TEST(HttpServer, ARouteWithASmallerBodyLimitRefusesBodiesTheDefaultTakes) {
+  Harness h;
+  h.config.body_limit = 1024;
+  h.more_routes = [](Router& router) {
+    router.add(
+        "POST", "/small", [](const Request&, const PathParams&) { return text(200, "small"); },
+        std::size_t{16});
+  };
+  h.start();
+  {
+    Client client(h.port());
+    EXPECT_EQ(client.send(bhttp::verb::post, "/small", std::string(16, 's')).body(), "small");
+    EXPECT_EQ(client.send(bhttp::verb::post, "/", std::string(512, 's')).result_int(), 200);
+    EXPECT_EQ(client.send(bhttp::verb::post, "/small", std::string(17, 's')).result_int(), 413);
+    EXPECT_TRUE(client.closed_by_server());
+  }
+}
+
+TEST(HttpServer, ExpectContinueIsNotSentForABodyOverTheRoutesLimit) {
   Harness h;
   h.config.body_limit = 16;
   h.start();
   Client client(h.port());
-  client.write_raw("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n20\r\n" +
-                   std::string(32, 'z') + "\r\n0\r\n\r\n");
+  client.write_raw("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 17\r\nExpect: 100-continue\r\n\r\n");
+  const auto response = client.read_response();
+  EXPECT_EQ(response.result_int(), 413);
+  EXPECT_TRUE(client.closed_by_server());
+}
+
+TEST(HttpServer, ChunkedBodyOverTheLimitGets413) {
+  Harness h;
+  h.config.body_limit = 16;
+  h.more_routes = [](Router& router) {
+    router.add(
+        "POST", "/roomy", [](const Request& request, const PathParams&) { return text(200, request.body); },
+        std::size_t{64});
+  };
+  h.start();
+  const auto chunked_post = [](std::string_view target) {
+    return "POST " + std::string(target) +
+           " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n20\r\n" + std::string(32, 'z') +
+           "\r\n0\r\n\r\n";
+  };
+  Client client(h.port());
+  client.write_raw(chunked_post("/roomy"));  // the route's own limit, over the default
+  EXPECT_EQ(client.read_response().body(), std::string(32, 'z'));
+  client.write_raw(chunked_post("/"));
   EXPECT_EQ(client.read_response().result_int(), 413);
   EXPECT_TRUE(client.closed_by_server());
 }
@@ -640,6 +716,22 @@ TEST(Router, NoMatchingPatternGets404) {
   EXPECT_EQ(missing.response.status, 404);
   EXPECT_EQ(missing.response.body, "error:No route for /a");
   EXPECT_EQ(router.route(request_for("GET", "/a/b/c")).response.status, 404);
+}
+
+TEST(Router, ABodyLimitBelongsToTheRouteThatWouldTakeTheRequest) {
+  Router router(error_text);
+  router.add("POST", "/**", named("api"));
+  router.add("POST", "/endpoints/{name}/invocations", named("invoke"), std::size_t{6});
+  router.add("*", "/admin/**", named("admin-any"), std::size_t{7});
+  router.add("GET", "/admin/state", named("state"));
+  EXPECT_EQ(router.body_limit("POST", "/endpoints/e/invocations"), 6u);
+  EXPECT_EQ(router.body_limit("POST", "/endpoints/e/invocations/?x=1"), 6u);
+  EXPECT_EQ(router.body_limit("POST", "/endpoints/e/other"), std::nullopt);  // "/**": no limit of its own
+  EXPECT_EQ(router.body_limit("PUT", "/admin/anything"), 7u);                // the "*" route
+  EXPECT_EQ(router.body_limit("GET", "/admin/state"), std::nullopt);         // its own route, no limit
+  EXPECT_EQ(router.body_limit("POST", "/admin/state"), std::nullopt);        // 405: the server's default
+  EXPECT_EQ(router.body_limit("GET", "/endpoints/e/invocations"), std::nullopt);
+  EXPECT_EQ(Router(error_text).body_limit("POST", "/"), std::nullopt);  // 404
 }
 
 TEST(Router, BadRegistrationsThrow) {

@@ -12,6 +12,10 @@
 // chooses (a route for method "*" takes every method that has none of its own); when none fits: 405 with
 // `Allow` naming the pattern's methods. When no pattern matches: 404. Both answers come from the router's
 // error builder.
+//
+// A route may carry its own body limit; the server asks for it once the request's headers are in, before it
+// reads the body, so that one route (e.g. model invocations) can take larger bodies than the rest. A request
+// no route takes (404, 405) gets the server's default limit.
 #pragma once
 
 #include <chrono>
@@ -71,13 +75,19 @@ class Router {
  public:
   explicit Router(ErrorBuilder error);
 
-  // Adds the route `method` ("GET", "POST", ..., or "*") + `pattern` (see the top of this file).
+  // Adds the route `method` ("GET", "POST", ..., or "*") + `pattern` (see the top of this file), accepting
+  // bodies up to `body_limit` bytes (none: the server's default).
   // Throws std::invalid_argument for a malformed pattern, a route already there, or a pattern that would
   // match exactly the paths of another one spelled with other parameter names.
-  void add(std::string method, std::string_view pattern, Handler handler);
+  void add(std::string method, std::string_view pattern, Handler handler,
+           std::optional<std::size_t> body_limit = std::nullopt);
 
   // The handler's reply to `request`, or the 404/405 answer. Exceptions of the handler pass through.
   Reply route(const Request& request) const;
+
+  // The body limit of the route that would take `method` + `target`; none when that route has no limit of its
+  // own or no route takes the request.
+  std::optional<std::size_t> body_limit(std::string_view method, std::string_view target) const;
 
   // The error builder's answer; a plain-text one when the builder itself fails. Never throws.
   Response error(int status, std::string_view message) const;
@@ -88,15 +98,24 @@ class Router {
     Kind kind;
     std::string text;  // literal text, or the parameter's name
   };
+  struct Route {
+    std::string method;
+    Handler handler;
+    std::optional<std::size_t> body_limit;
+  };
   struct Pattern {
     std::string text;  // as registered
     std::vector<Segment> segments;
-    std::vector<std::pair<std::string, Handler>> methods;  // in registration order
+    std::vector<Route> methods;  // in registration order
   };
 
   static std::vector<Segment> parse(std::string_view pattern);
   static bool more_specific(const std::vector<Segment>& a, const std::vector<Segment>& b);
   static bool matches(const std::vector<Segment>& segments, std::string_view path, PathParams* params);
+  // The most specific pattern that matches `path`, its parameters in `params`; null when none does.
+  const Pattern* find_pattern(std::string_view path, PathParams* params) const;
+  // The pattern's route for `method`, else its "*" route; null when it has neither.
+  static const Route* find_route(const Pattern& pattern, std::string_view method);
   Response method_not_allowed(const Pattern& pattern, std::string_view method) const;
 
   ErrorBuilder error_;
