@@ -416,6 +416,27 @@ class Session : public std::enable_shared_from_this<Session> {
       Reply next = run_handler(core_.router(), exchange.what, then);
       return carry_out(std::move(next), std::move(exchange));
     }
+    if (reply.later) {
+      const auto later = std::move(reply.later);
+      // No deadline meanwhile: the work has a timeout of its own, and a stop still waits only the grace period.
+      expires_after(std::chrono::hours(24 * 365));
+      std::function<void(Reply)> hand_over = [self = shared_from_this(), exchange](Reply next) mutable {
+        net::post(self->socket_.get_executor(),
+                  [self, next = std::move(next), exchange = std::move(exchange)]() mutable {
+                    if (!self->socket_.is_open()) return;  // closed meanwhile (stop)
+                    self->carry_out(std::move(next), std::move(exchange));
+                  });
+      };
+      Reply failed;
+      bool started = false;
+      failed = run_handler(core_.router(), exchange.what, [&] {
+        later(std::move(hand_over));
+        started = true;
+        return Reply{};
+      });
+      if (!started) return carry_out(std::move(failed), std::move(exchange));
+      return;
+    }
     if (log::enabled(LogLevel::kDebug)) {
       const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
                                                                             exchange.started)

@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "sagebox/http/server.hpp"
 
@@ -896,3 +897,52 @@ TEST(HttpServer, StopWaitsForAPausedReplyUpToTheGrace) {
 }
 
 }  // namespace
+
+// A reply handed over later, from another thread, holds no thread of the server meanwhile.
+TEST(HttpServer, AReplyHandedOverLaterFromAnotherThreadHoldsNoThread) {
+  Harness h;
+  h.config.threads = 1;
+  std::mutex mutex;
+  std::vector<std::thread> workers;
+  h.more_routes = [&](Router& router) {
+    router.add("POST", "/later/{ms}", [&](const Request& request, const PathParams& params) {
+      Reply reply;
+      const auto wait = std::chrono::milliseconds(std::stoi(params.at("ms")));
+      reply.later = [&, wait, body = request.body](std::function<void(Reply)> done) {
+        std::lock_guard lock(mutex);
+        workers.emplace_back([wait, body, done = std::move(done)] {
+          std::this_thread::sleep_for(wait);
+          Reply next(text(200, "later:" + body));
+          next.delay = 10ms;  // a handed-over reply is carried out like any other
+          done(std::move(next));
+        });
+      };
+      return reply;
+    });
+    router.add("POST", "/later-throws", [](const Request&, const PathParams&) {
+      Reply reply;
+      reply.later = [](std::function<void(Reply)>) { throw std::runtime_error("could not start"); };
+      return reply;
+    });
+  };
+  h.start();
+  std::optional<bhttp::response<bhttp::string_body>> waited;
+  std::thread slow([&] {
+    Client client(h.port());
+    waited = client.send(bhttp::verb::post, "/later/500", "x");
+    EXPECT_EQ(client.send(bhttp::verb::post, "/", "again").body(), "api:again");  // the connection goes on
+  });
+  std::this_thread::sleep_for(100ms);
+  Client other(h.port());
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(other.send(bhttp::verb::post, "/", "meanwhile").body(), "api:meanwhile");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 300ms);
+  slow.join();
+  ASSERT_TRUE(waited.has_value());
+  EXPECT_EQ(waited->body(), "later:x");
+  const auto failed = other.send(bhttp::verb::post, "/later-throws");
+  EXPECT_EQ(failed.result_int(), 500);
+  EXPECT_EQ(failed.body(), "error:Internal error: could not start");
+  std::lock_guard lock(mutex);
+  for (auto& worker : workers) worker.join();
+}

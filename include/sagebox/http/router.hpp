@@ -51,6 +51,12 @@ struct Reply {
   // When set, the reply is what this returns instead (after `delay`), called on the connection's event loop.
   // It must own what it uses: the request it was made for is gone by then.
   std::function<Reply()> then;
+  // When set (and `then` is not), the reply comes from work done elsewhere, such as a call to another server:
+  // the server calls `later` with a function to hand it the reply, and the connection waits for it holding no
+  // thread. That function may be called from any thread, once; the reply it is given is carried out like any
+  // other (its own delay, then, later). The work must end by itself (its own timeout): the connection waits
+  // for it however long it takes, and a stop waits for it up to the shutdown grace. It must own what it uses.
+  std::function<void(std::function<void(Reply)>)> later;
 };
 
 // The path a router matches `target` by: without the query and without one trailing slash.
