@@ -1,6 +1,7 @@
 #include "sagebox/config.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <regex>
 #include <string_view>
@@ -40,6 +41,16 @@ constexpr Option kOptions[] = {
      "how long an endpoint stays Creating, Updating or Deleting, 0..86400, decimals allowed", "0"},
     {"--journal-size", "SAGEBOX_JOURNAL_SIZE", "N",
      "SageMaker calls kept for GET /_sagebox/requests, 0..1000000 (0: the journal is off)", "1000"},
+    {"--backend", "SAGEBOX_BACKENDS", "MODEL=URL",
+     "the container that answers model MODEL's invocations (SageMaker's container contract at URL, such as "
+     "http://localhost:9000); repeatable; the variable takes a comma-separated list",
+     "none: a built-in echo answers"},
+    {"--backend-timeout", "SAGEBOX_BACKEND_TIMEOUT", "SECONDS",
+     "how long a container may take to answer an invocation, 0.001..86400", "60"},
+    {"--capture-dir", "SAGEBOX_CAPTURE_DIR", "DIR",
+     "where data capture writes, in SageMaker's layout below each DestinationS3Uri", "none: nothing is captured"},
+    {"--random-seed", "SAGEBOX_RANDOM_SEED", "N",
+     "seed of the variant draws and capture samplings, so that they repeat (0..2^64-1)", "random"},
     {"--log-level", "SAGEBOX_LOG_LEVEL", "LEVEL", "error, warn, info or debug", "info"},
     {"--auth", "SAGEBOX_AUTH", "MODE", "lenient (any signature) or strict (verify SigV4)", "lenient"},
     {"--credentials", "SAGEBOX_CREDENTIALS", "FILE",
@@ -118,6 +129,20 @@ bool is_region(const std::string& value) {
   return std::regex_match(value, pattern);
 }
 
+// One MODEL=URL pair of --backend: both parts non-empty, the model a SageMaker model name.
+std::pair<std::string, std::string> parse_backend(std::string_view source, std::string_view value) {
+  const std::size_t equals = value.find('=');
+  const std::string_view model = value.substr(0, equals);
+  const auto model_name = [](std::string_view text) {
+    return !text.empty() && text.size() <= 63 && text.front() != '-' && text.back() != '-' &&
+           std::all_of(text.begin(), text.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; });
+  };
+  if (equals == std::string_view::npos || !model_name(model) || equals + 1 == value.size()) {
+    bad(source, value, "must be MODEL=URL, such as my-model=http://localhost:9000");
+  }
+  return {std::string(model), std::string(value.substr(equals + 1))};
+}
+
 // `source` is the flag or variable name, so a message points at what the user typed.
 void apply(Config& config, std::string_view flag, std::string_view source, const std::string& value) {
   if (flag == "--host") {
@@ -141,6 +166,31 @@ void apply(Config& config, std::string_view flag, std::string_view source, const
     config.transition_delay = parse_seconds(source, value);
   } else if (flag == "--journal-size") {
     config.journal_size = parse_number(source, value, 0, 1000000);
+  } else if (flag == "--backend") {
+    if (source == "SAGEBOX_BACKENDS") {
+      std::string_view rest = value;
+      while (!rest.empty()) {
+        const std::size_t comma = rest.find(',');
+        const std::string_view item = rest.substr(0, comma);
+        if (!item.empty()) config.backends.push_back(parse_backend(source, item));
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      }
+    } else {
+      config.backends.push_back(parse_backend(source, value));
+    }
+  } else if (flag == "--backend-timeout") {
+    config.backend_timeout = parse_seconds(source, value);
+    if (config.backend_timeout.count() == 0) bad(source, value, "must be at least 0.001 seconds");
+  } else if (flag == "--capture-dir") {
+    if (value.empty()) bad(source, value, "must not be empty");
+    config.capture_dir = value;
+  } else if (flag == "--random-seed") {
+    std::uint64_t seed = 0;
+    const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seed);
+    if (value.empty() || error != std::errc{} || end != value.data() + value.size()) {
+      bad(source, value, "must be an integer from 0 to 18446744073709551615");
+    }
+    config.random_seed = seed;
   } else if (flag == "--log-level") {
     config.log_level = parse_level(source, value);
   } else if (flag == "--auth") {
@@ -209,6 +259,10 @@ ConfigResult parse_config(const std::vector<std::string>& args,
       const auto it = env.find(std::string(option.env));
       if (it != env.end()) apply(config, option.flag, option.env, it->second);
     }
+    // A list flag given on the command line replaces the environment's list rather than adding to it.
+    const bool backend_flags = std::any_of(parsed.values.begin(), parsed.values.end(),
+                                           [](const auto& pair) { return pair.first == "--backend"; });
+    if (backend_flags) config.backends.clear();
     for (const auto& [flag, value] : parsed.values) apply(config, flag, flag, value);
     if (config.auth == AuthMode::kStrict && config.credentials_path.empty()) {
       throw BadValue{"--auth strict needs --credentials FILE (or SAGEBOX_CREDENTIALS): the keys to verify against"};

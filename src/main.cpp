@@ -3,6 +3,7 @@
 #include <exception>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,11 @@
 #include "sagebox/identity/caller.hpp"
 #include "sagebox/log.hpp"
 #include "sagebox/protocol/json_protocol.hpp"
+#include "sagebox/runtime/canned_answers.hpp"
+#include "sagebox/runtime/container_client.hpp"
+#include "sagebox/runtime/data_capture.hpp"
+#include "sagebox/runtime/model_backends.hpp"
+#include "sagebox/runtime/runtime_protocol.hpp"
 #include "sagebox/sagemaker/service.hpp"
 #include "sagebox/schema/partitions.hpp"
 #include "sagebox/schema/schema.hpp"
@@ -56,6 +62,17 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  runtime::ModelBackends backends;
+  for (const auto& [model, url] : config.backends) {
+    const auto parsed_url = runtime::ContainerUrl::parse(url);
+    if (!parsed_url) {
+      std::cerr << "sagebox: invalid --backend value '" << model << "=" << url
+                << "': the URL must be http://host:port with an optional path, such as http://localhost:9000\n"
+                << "Try 'sagebox --help' for more information." << std::endl;
+      return 2;
+    }
+    backends.set(model, *parsed_url);
+  }
   try {
     const schema::Schema& schema = schema::Schema::embedded();
     // Loads the partition table before the first request, as the schema is; a broken table stops startup.
@@ -75,13 +92,28 @@ int main(int argc, char** argv) {
       }
     }
     // In memory only: fault rules are for the test run that adds them.
-    admin::FaultRules faults([&service](std::string_view name) { return service.find(name) != nullptr; });
+    admin::FaultRules faults([&service](std::string_view name) {
+      return service.find(name) != nullptr || runtime::is_runtime_operation(name);
+    });
     admin::RequestJournal journal(config.journal_size);
     protocol::JsonProtocol api(service, schema, identity, &faults, &journal);
-    admin::AdminApi admin(service, faults, journal, identity, config.admin_token);
+    runtime::CannedAnswers answers;
+    // Capture samples with the runtime's generator, so that --random-seed makes both repeat.
+    runtime::RuntimeProtocol* runtime_api = nullptr;
+    std::optional<runtime::DataCapture> capture;
+    if (!config.capture_dir.empty()) capture.emplace(config.capture_dir, [&runtime_api] { return runtime_api->draw(); });
+    // After what its callbacks use: calls still under way at exit end (with a failure) as it is destroyed.
+    runtime::ContainerClient containers(config.backend_timeout);
+    runtime::RuntimeProtocol invocations(
+        service, identity,
+        {backends, answers, &containers, capture ? &*capture : nullptr, &faults, &journal, config.random_seed});
+    runtime_api = &invocations;
+    admin::AdminApi admin(service, faults, journal, identity, config.admin_token,
+                          admin::RuntimeControl{backends, answers, &containers});
     // Requests that fail before any route takes them (413, 400, 503 …) are answered as API errors.
     http::Router router(protocol::transport_error_response);
     admin.add_routes(router);
+    invocations.add_routes(router);
     // Every other path: the SageMaker API, which clients may give a base path.
     router.add("POST", "/**", [&api](const http::Request& request, const http::PathParams&) {
       return api.serve(request);

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sagebox {
@@ -37,6 +38,14 @@ struct Config {
 
   // SageMaker calls the request journal keeps (admin/journal.hpp); 0: none, and none are recorded.
   std::size_t journal_size = 1000;
+
+  // The SageMaker Runtime (runtime/): the container that answers each model's invocations, as (model, URL) in the
+  // order given (the URL is checked by the runtime stage); how long a container may take; where data capture
+  // writes (empty: nowhere); and the seed of the variant draws and samplings (none: a random one).
+  std::vector<std::pair<std::string, std::string>> backends;
+  std::chrono::milliseconds backend_timeout{60000};
+  std::string capture_dir;
+  std::optional<std::uint64_t> random_seed;
 
   // Of a request body, for the routes that set no limit of their own (http/router.hpp).
   std::size_t body_limit = 1024 * 1024;

@@ -15,18 +15,8 @@
 namespace sagebox::admin {
 namespace {
 
-http::Response answer(int status, const Json& body) {
-  http::Response response;
-  response.status = status;
-  response.content_type = "application/x-amz-json-1.1";
-  response.headers.emplace_back("x-amzn-RequestId", crypto::request_id());
-  response.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
-  return response;
-}
-
-http::Response answer(const ApiError& error) {
-  return answer(error.http_status(), Json{{"__type", error.code()}, {"message", error.message()}});
-}
+http::Response answer(int status, const Json& body) { return admin_answer(status, body); }
+http::Response answer(const ApiError& error) { return admin_answer(error); }
 
 // The body as JSON. A fault rule is two levels deep (a lifecycle rule one): anything deeper is refused before
 // it is built.
@@ -48,6 +38,19 @@ http::Response removed_rule(const std::optional<Json>& removed, std::string_view
 
 }  // namespace
 
+http::Response admin_answer(int status, const Json& body) {
+  http::Response response;
+  response.status = status;
+  response.content_type = "application/x-amz-json-1.1";
+  response.headers.emplace_back("x-amzn-RequestId", crypto::request_id());
+  response.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return response;
+}
+
+http::Response admin_answer(const ApiError& error) {
+  return admin_answer(error.http_status(), Json{{"__type", error.code()}, {"message", error.message()}});
+}
+
 Json parse_json(std::string_view text, int max_depth, const std::string& too_deep) {
   bool deeper = false;
   const auto limit = [&deeper, max_depth](int depth, Json::parse_event_t, Json&) {
@@ -61,12 +64,14 @@ Json parse_json(std::string_view text, int max_depth, const std::string& too_dee
 }
 
 AdminApi::AdminApi(sagemaker::Service& service, FaultRules& faults, RequestJournal& journal,
-                   identity::IdentityConfig identity, std::string admin_token)
+                   identity::IdentityConfig identity, std::string admin_token,
+                   std::optional<RuntimeControl> runtime)
     : service_(service),
       faults_(faults),
       journal_(journal),
       identity_(std::move(identity)),
-      admin_token_(std::move(admin_token)) {}
+      admin_token_(std::move(admin_token)),
+      runtime_(runtime) {}
 
 http::Handler AdminApi::guarded(Action action) const {
   return [this, action = std::move(action)](const http::Request& request, const http::PathParams& params) {
@@ -88,6 +93,7 @@ void AdminApi::add_routes(http::Router& router) {
   });
   const Action reset = [this](const http::Request&, const http::PathParams&) {
     service_.reset();
+    if (runtime_) runtime_->answers.clear();
     return answer(200, Json{{"status", "ok"}});
   };
   router.add("POST", "/_sagebox/reset", guarded(reset));
@@ -173,6 +179,7 @@ void AdminApi::add_routes(http::Router& router) {
   router.add("DELETE", "/_sagebox/requests", guarded([this](const http::Request&, const http::PathParams&) {
                return answer(200, Json{{"deleted", journal_.clear()}});
              }));
+  if (runtime_) add_runtime_routes(router, *runtime_);
   for (const char* prefix : {"/_sagebox/**", "/moto-api/**"}) {
     router.add("*", prefix, [](const http::Request& request, const http::PathParams&) {
       return answer(ApiError("UnknownOperationException",

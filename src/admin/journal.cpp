@@ -141,6 +141,7 @@ Json listed(const JournalEntry& entry) {
     if (const auto it = response.find("message"); it != response.end()) error_message = *it;
     if (const auto it = response.find("Message"); it != response.end()) error_message = *it;
   }
+  if (entry.status >= 400 && !entry.error_code.empty()) error_code = entry.error_code;
   Json out = Json::object();
   out["time"] = iso8601_milliseconds(entry.time);
   out["request_id"] = or_null(entry.request_id);
@@ -154,6 +155,8 @@ Json listed(const JournalEntry& entry) {
   out["response"] = std::move(response);
   out["duration_ms"] = std::round(entry.duration_ms * 1000) / 1000;
   out["connection"] = or_null(entry.connection);
+  out["variant"] = or_null(entry.variant);
+  out["shadow"] = entry.shadow;
   return out;
 }
 
@@ -209,6 +212,11 @@ JournalQuery JournalQuery::parse(const http::QueryParams& params) {
   return query;
 }
 
+std::string clipped_body(const std::string& body, std::size_t limit) {
+  if (body.size() <= limit) return body;
+  return body.substr(0, limit) + "…(" + std::to_string(body.size()) + " bytes in all)";
+}
+
 JournalEntry JournalEntry::arriving(std::string request) {
   JournalEntry entry;
   entry.time = Clock::now();
@@ -232,6 +240,16 @@ void RequestJournal::record(JournalEntry entry) {
 }
 
 http::Reply RequestJournal::journaled(http::Reply reply, JournalEntry entry) {
+  if (reply.later && !reply.then && reply.delay.count() == 0) {
+    http::Reply waited;
+    waited.later = [this, entry = std::move(entry), later = std::move(reply.later)](
+                       std::function<void(http::Reply)> done) mutable {
+      later([this, entry = std::move(entry), done = std::move(done)](http::Reply next) mutable {
+        done(journaled(std::move(next), std::move(entry)));
+      });
+    };
+    return waited;
+  }
   if (!reply.then && reply.delay.count() == 0) {
     record_answer(reply, std::move(entry));
     return reply;
@@ -252,12 +270,11 @@ void RequestJournal::record_answer(const http::Reply& reply, JournalEntry entry)
   switch (reply.action) {
     case http::Reply::Action::kRespond:
       entry.status = reply.response.status;
-      entry.response = reply.response.body;
+      entry.response = clipped_body(reply.response.body, entry.response_limit);
       for (const auto& [name, value] : reply.response.headers) {
-        if (boost::algorithm::iequals(name, "x-amzn-requestid")) {
-          entry.request_id = value;
-          break;
-        }
+        if (boost::algorithm::iequals(name, "x-amzn-requestid")) entry.request_id = value;
+        if (boost::algorithm::iequals(name, "x-amzn-errortype")) entry.error_code = value;
+        if (boost::algorithm::iequals(name, "x-amzn-invoked-production-variant")) entry.variant = value;
       }
       break;
     case http::Reply::Action::kClose:

@@ -175,6 +175,11 @@ TEST(Config, UsageListsEveryFlagWithEnvAndDefault) {
                              "SAGEBOX_TRANSITION_DELAY",
                              "--seed",
                              "SAGEBOX_SEED",
+                             "--backend",
+                             "SAGEBOX_BACKENDS",
+                             "--backend-timeout",
+                             "--capture-dir",
+                             "--random-seed",
                              "--help",
                              "--version"}) {
     EXPECT_NE(usage.find(needle), std::string::npos) << needle;
@@ -284,3 +289,33 @@ TEST(Config, JournalSize) {
 }
 
 }  // namespace
+
+TEST(Config, RuntimeBackendsRepeatAndTheFlagsReplaceTheVariablesList) {
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_TRUE(parse_ok({}).backends.empty());
+  EXPECT_EQ(parse_ok({"--backend", "m1=http://localhost:9000", "--backend=M-2=http://model:8080/v1"}).backends,
+            (Pairs{{"m1", "http://localhost:9000"}, {"M-2", "http://model:8080/v1"}}));
+  EXPECT_EQ(parse_ok({}, {{"SAGEBOX_BACKENDS", "a=http://a:1,,b=http://b:2"}}).backends,
+            (Pairs{{"a", "http://a:1"}, {"b", "http://b:2"}}));
+  EXPECT_EQ(parse_ok({"--backend", "c=http://c:3"}, {{"SAGEBOX_BACKENDS", "a=http://a:1"}}).backends,
+            (Pairs{{"c", "http://c:3"}}));
+  for (const char* bad : {"", "model", "=http://x", "model=", "-m=http://x", "m_1=http://x"}) {
+    expect_error({"--backend", bad}, {}, "must be MODEL=URL, such as my-model=http://localhost:9000");
+  }
+  expect_error({}, {{"SAGEBOX_BACKENDS", "a=http://a:1,oops"}}, "invalid SAGEBOX_BACKENDS value 'oops'");
+}
+
+TEST(Config, RuntimeTimeoutCaptureAndSeed) {
+  EXPECT_EQ(parse_ok({}).backend_timeout, std::chrono::milliseconds(60000));
+  EXPECT_EQ(parse_ok({"--backend-timeout", "0.25"}).backend_timeout, std::chrono::milliseconds(250));
+  expect_error({"--backend-timeout", "0"}, {}, "must be at least 0.001 seconds");
+  EXPECT_EQ(parse_ok({}).capture_dir, "");
+  EXPECT_EQ(parse_ok({}, {{"SAGEBOX_CAPTURE_DIR", "/tmp/capture"}}).capture_dir, "/tmp/capture");
+  expect_error({"--capture-dir", ""}, {}, "invalid --capture-dir value '': must not be empty");
+  EXPECT_FALSE(parse_ok({}).random_seed.has_value());
+  EXPECT_EQ(parse_ok({"--random-seed", "18446744073709551615"}).random_seed, 18446744073709551615ull);
+  EXPECT_EQ(parse_ok({}, {{"SAGEBOX_RANDOM_SEED", "7"}}).random_seed, 7u);
+  for (const char* bad : {"", "-1", "18446744073709551616", "1.5", "seven"}) {
+    expect_error({"--random-seed", bad}, {}, "must be an integer from 0 to 18446744073709551615");
+  }
+}

@@ -32,6 +32,20 @@
 //   DELETE /_sagebox/requests      empties the journal: 200 {"deleted": n}
 //   GET  /_sagebox/resources  every resource of every account and region as Describe answers it now
 //                             (inventory.hpp)
+//   The SageMaker Runtime's backends and canned answers (runtime/; present when the runtime is):
+//   GET  /_sagebox/backends          200 {"backends": [{"model", "url"}, …]}: which container answers each model
+//   PUT  /_sagebox/backends/{model}  body {"url": "http://host:port"}: that container answers the model's
+//                                    invocations from now on; 200 {"model", "url", "ping": true|false} (whether
+//                                    GET /ping answered 200 within a second: a container may come up later)
+//   DELETE /_sagebox/backends/{model}  200 {"model", "url"} as it was; 404 ResourceNotFoundException
+//   DELETE /_sagebox/backends        removes every one: 200 {"deleted": n}
+//   POST /_sagebox/endpoints/{name}/answers  body {"answers": [answer, …], "account"?, "region"?}: queues
+//                                    answers the endpoint gives instead of calling any container, oldest first
+//                                    (runtime/canned_answers.hpp); 200 {"queued": n}
+//   GET  /_sagebox/answers           200 the queues and how many each holds; DELETE empties them all
+//   POST /moto-api/static/sagemaker/endpoint-results  moto's format and meaning, for suites written against
+//                                    moto: 201 with an empty body
+//   A reset also empties the answer queues; backends stay (they are configuration, as --backend is).
 //   GET  /_sagebox/           the dashboard's page, and GET /_sagebox/ui/{file} its files (dashboard.hpp): open
 //                             without the admin token, since they hold no data
 //
@@ -44,21 +58,33 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "sagebox/admin/faults.hpp"
 #include "sagebox/admin/journal.hpp"
 #include "sagebox/http/router.hpp"
 #include "sagebox/identity/caller.hpp"
+#include "sagebox/runtime/canned_answers.hpp"
+#include "sagebox/runtime/container_client.hpp"
+#include "sagebox/runtime/model_backends.hpp"
 #include "sagebox/sagemaker/service.hpp"
 
 namespace sagebox::admin {
+
+// What the admin API controls of the SageMaker Runtime.
+struct RuntimeControl {
+  runtime::ModelBackends& backends;
+  runtime::CannedAnswers& answers;
+  runtime::ContainerClient* containers = nullptr;  // pings a container when it is set; none: no ping
+};
 
 class AdminApi {
  public:
   // REQUIRES: `service`, `faults` and `journal` outlive this object.
   AdminApi(sagemaker::Service& service, FaultRules& faults, RequestJournal& journal,
-           identity::IdentityConfig identity, std::string admin_token);
+           identity::IdentityConfig identity, std::string admin_token,
+           std::optional<RuntimeControl> runtime = std::nullopt);
   AdminApi(const AdminApi&) = delete;
   AdminApi& operator=(const AdminApi&) = delete;
 
@@ -69,12 +95,19 @@ class AdminApi {
   using Action = std::function<http::Response(const http::Request&, const http::PathParams&)>;
   // `action` behind the admin token; an ApiError it throws becomes the error answer.
   http::Handler guarded(Action action) const;
+  // The runtime's paths (runtime_routes.cpp).
+  void add_runtime_routes(http::Router& router, const RuntimeControl& runtime);
 
   sagemaker::Service& service_;
   FaultRules& faults_;
   RequestJournal& journal_;
   identity::IdentityConfig identity_;
   std::string admin_token_;
+  std::optional<RuntimeControl> runtime_;
 };
+
+// A success or an error answer of the admin paths: application/x-amz-json-1.1 with a fresh x-amzn-RequestId.
+http::Response admin_answer(int status, const Json& body);
+http::Response admin_answer(const ApiError& error);
 
 }  // namespace sagebox::admin

@@ -19,7 +19,11 @@
 //   error_message
 //   response       the body answered, as JSON; null when the connection was dropped
 //   duration_ms    from arrival to the answer (or the drop), including a fault's latency, in fractional ms
-//   connection     "reset" or "close" when a fault dropped the connection instead of answering; else null
+//   connection     "reset" or "close" when a fault dropped the connection instead of answering; for a shadow
+//                  variant's copy, "unreachable" when its container could not be reached; else null
+//   variant        for an invocation (InvokeEndpoint…), the variant that answered; else null
+//   shadow         true for the copy of an invocation a shadow variant was given (its answer is recorded here,
+//                  never returned); else false
 #pragma once
 
 #include <chrono>
@@ -50,7 +54,17 @@ struct JournalEntry {
   std::string response;
   std::string connection;
   double duration_ms = 0;
+  // Invocations only (runtime/): the variant that answered, and whether it was a shadow given a copy.
+  std::string variant;
+  bool shadow = false;
+  // The error answered, when the body does not say it as `__type` (REST-JSON puts it in x-amzn-ErrorType).
+  std::string error_code;
+  // The most of the response body kept (invocations' bodies may be 6 MiB, and the journal holds many).
+  std::size_t response_limit = std::string::npos;
 };
+
+// `body` cut to `limit` bytes, saying so and how long it was when it is cut.
+std::string clipped_body(const std::string& body, std::size_t limit);
 
 // Which entries GET /_sagebox/requests wants; every member unset lists them all.
 struct JournalQuery {
@@ -82,8 +96,8 @@ class RequestJournal {
   void record(JournalEntry entry);
 
   // `reply`, recording `entry` with what the reply turns out to be: its status, body and x-amzn-RequestId, or
-  // the connection it drops, and the time taken. At once, or, for a reply that waits, once the wait is over
-  // and the answer is known (so a call still waiting when the server stops is not recorded). REQUIRES: this
+  // the connection it drops, and the time taken. At once, or, for a reply that waits (a delay, `then`, `later`),
+  // once the wait is over and the answer is known (so a call still waiting when the server stops is not recorded). REQUIRES: this
   // journal outlives the reply (it may run later, on the server's thread).
   http::Reply journaled(http::Reply reply, JournalEntry entry);
 

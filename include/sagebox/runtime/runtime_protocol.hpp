@@ -1,4 +1,4 @@
-// RuntimeProtocol (design note; not built yet): the SageMaker Runtime API (`sagemaker-runtime`, REST-JSON,
+// RuntimeProtocol: the SageMaker Runtime API (`sagemaker-runtime`, REST-JSON,
 // signing name `sagemaker`), the third front door beside protocol/ (JSON 1.1) and admin/, served on the same port.
 // It turns an invocation into a call of a model backend and the backend's answer (or any error) into bytes; like
 // the other front doors it is the only place where its own errors become bytes, and like them it never reaches
@@ -53,3 +53,69 @@
 // invocation is recorded in the request journal. Data capture (when the endpoint's configuration enables it) is
 // written under --capture-dir in SageMaker's key layout below DestinationS3Uri.
 #pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+
+#include "sagebox/admin/faults.hpp"
+#include "sagebox/admin/journal.hpp"
+#include "sagebox/http/router.hpp"
+#include "sagebox/identity/caller.hpp"
+#include "sagebox/runtime/canned_answers.hpp"
+#include "sagebox/runtime/container_client.hpp"
+#include "sagebox/runtime/data_capture.hpp"
+#include "sagebox/runtime/model_backends.hpp"
+#include "sagebox/sagemaker/service.hpp"
+
+namespace sagebox::runtime {
+
+// The body limit of the invocation routes: SageMaker's 6 MiB.
+inline constexpr std::size_t kMaxInvocationBytes = 6 * 1024 * 1024;
+
+// The operations this front door serves, for fault rules to name.
+inline constexpr std::string_view kInvokeEndpoint = "InvokeEndpoint";
+inline constexpr std::string_view kInvokeEndpointWithResponseStream = "InvokeEndpointWithResponseStream";
+bool is_runtime_operation(std::string_view name);
+
+// What the runtime needs besides the service; each part optional but `backends` and `answers`.
+struct RuntimeParts {
+  ModelBackends& backends;
+  CannedAnswers& answers;
+  ContainerClient* containers = nullptr;  // none: a model's backend URL cannot be called (tests)
+  DataCapture* capture = nullptr;         // none: nothing is captured
+  admin::FaultRules* faults = nullptr;
+  admin::RequestJournal* journal = nullptr;
+  std::optional<std::uint64_t> random_seed;  // makes the variant draws and samplings repeatable
+};
+
+class RuntimeProtocol {
+ public:
+  // REQUIRES: the service and every part outlive this object and the replies it makes.
+  RuntimeProtocol(sagemaker::Service& service, identity::IdentityConfig identity, RuntimeParts parts);
+  RuntimeProtocol(const RuntimeProtocol&) = delete;
+  RuntimeProtocol& operator=(const RuntimeProtocol&) = delete;
+
+  // Registers the invocation routes, each with kMaxInvocationBytes as its body limit. REQUIRES: this object
+  // outlives the router.
+  void add_routes(http::Router& router);
+
+  // The reply to an invocation of `endpoint` (the path's segment, still percent-encoded), `streaming` for
+  // InvokeEndpointWithResponseStream.
+  http::Reply serve(const http::Request& request, std::string_view endpoint, bool streaming);
+
+  // A uniform draw in [0, 1) from the runtime's generator (seeded by --random-seed when given). Safe from any
+  // thread.
+  double draw();
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace sagebox::runtime
