@@ -25,6 +25,24 @@ std::string hex(std::string_view bytes) {
   return out;
 }
 
+std::string base64(std::string_view bytes) {
+  // EVP_EncodeBlock takes an int length and writes 4 characters per 3 bytes (the last group padded) and a
+  // NUL: the input goes in chunks of a multiple of 3 bytes, so that only the last can be padded, each one
+  // written over the previous one's NUL, the last one's into the extra byte that is then cut.
+  constexpr std::size_t kChunk = 3 << 20;
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  std::size_t size = 0;
+  do {
+    const std::string_view chunk = bytes.substr(0, kChunk);
+    size += static_cast<std::size_t>(EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data() + size),
+                                                     reinterpret_cast<const unsigned char*>(chunk.data()),
+                                                     static_cast<int>(chunk.size())));
+    bytes.remove_prefix(chunk.size());
+  } while (!bytes.empty());
+  out.resize(size);
+  return out;
+}
+
 std::string hmac_sha256(std::string_view key, std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;

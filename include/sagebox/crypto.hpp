@@ -11,6 +11,9 @@ namespace sagebox::crypto {
 // Lowercase hexadecimal of `bytes`.
 std::string hex(std::string_view bytes);
 
+// Standard base64 of `bytes` (RFC 4648 section 4: '+', '/', padded with '='), as S3 and SageMaker print binary data.
+std::string base64(std::string_view bytes);
+
 // The raw 32-byte HMAC-SHA256 of `data` under `key`.
 std::string hmac_sha256(std::string_view key, std::string_view data);
 

@@ -21,6 +21,23 @@
 // a mode not listed is left out of captureData), and CaptureContentTypeHeader (a content type listed under
 // CsvContentTypes is written as text with encoding "CSV", under JsonContentTypes as text with encoding "JSON";
 // any other is written base64 with encoding "BASE64").
+//
+// The details, where SageMaker's documentation leaves a choice:
+// - DestinationS3Uri "s3://" or "https://" (the schemes its pattern allows): the rest is split at '/'; empty
+//   segments ("a//b", a trailing '/') are skipped. A segment "." or ".." is refused (std::runtime_error), as is
+//   an endpoint or variant name that is empty, "." or ".." or holds a '/': S3 would keep them as names, a folder
+//   would lead out of `directory`, and nothing is ever written outside it. So is a DestinationS3Uri that is
+//   missing, has another scheme or names no bucket. These are refused before the sampling draw.
+// - A content type matches a listed one when it is equal to it, or when its media type (what comes before any ';',
+//   spaces trimmed) is equal to it ignoring case: "text/csv; charset=utf-8" matches CsvContentTypes ["text/csv"].
+//   A type in both lists is CSV. With no CaptureContentTypeHeader everything is BASE64, as in SageMaker.
+// - Data that is not valid UTF-8 is BASE64 whatever its type: a JSON line cannot hold it as text.
+// - observedContentType is the header as received (empty when none was sent); the input's is the invocation's
+//   Content-Type, the output's the model's.
+// - The sampling draw is taken once per invocation whose configuration captures something (enabled, and at least
+//   one mode); it is captured when draw * 100 < InitialSamplingPercentage, so 0 never and 100 always.
+// - The time given is the invocation's: inferenceTime (UTC, to the second), the hour folder and a new file's name
+//   all come from it.
 #pragma once
 
 #include <chrono>
@@ -42,9 +59,9 @@ class DataCapture {
   DataCapture(std::filesystem::path directory, std::function<double()> random);
 
   // Records `invocation` and `answer` when `config` (an endpoint configuration's DataCaptureConfig as
-  // DescribeEndpointConfig answers it) asks for it and the sampling draw says so. Returns the file written to,
-  // or an empty path when nothing was captured. Safe from any thread. Throws std::runtime_error when the file
-  // cannot be written.
+  // DescribeEndpointConfig answers it; null when it has none) asks for it and the sampling draw says so. Returns
+  // the file written to, or an empty path when nothing was captured. Safe from any thread. Throws
+  // std::runtime_error when the file cannot be written or its path would leave `directory` (see above).
   std::filesystem::path record(const Json& config, const Invocation& invocation, const ModelAnswer& answer,
                                std::chrono::system_clock::time_point time);
 
