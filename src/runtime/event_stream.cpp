@@ -16,9 +16,9 @@ namespace {
 constexpr std::uint8_t kStringHeaderType = 7;
 constexpr std::size_t kPreludeLength = 12;  // total length, headers length, prelude CRC
 constexpr std::size_t kMessageCrcLength = 4;
-// The strictest decoders' limits: 128 KiB of headers (botocore, the AWS CRT), 16 MiB for a whole message (the AWS
-// CRT's aws-c-event-stream in some releases, others take 24 MiB; botocore takes 24 MiB of payload). A message over them would
-// be refused by some client, so it is refused here, where the caller can still split it.
+// The strictest decoders' limits: 128 KiB of headers (botocore, the AWS CRT), 16 MiB for a whole message (the
+// AWS CRT's aws-c-event-stream in some releases, others take 24 MiB; botocore takes 24 MiB of payload). A message
+// over them would be refused by some client, so it is refused here, where the caller can still split it.
 constexpr std::size_t kMaxHeadersLength = 128 * 1024;
 constexpr std::size_t kMaxMessageLength = 16 * 1024 * 1024;
 
