@@ -5,6 +5,7 @@
 #include <openssl/hmac.h>
 #include <sys/random.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdint>
@@ -76,6 +77,30 @@ std::string request_id() {
   const std::string digits = hex(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
   return digits.substr(0, 8) + "-" + digits.substr(8, 4) + "-" + digits.substr(12, 4) + "-" + digits.substr(16, 4) +
          "-" + digits.substr(20);
+}
+
+namespace {
+
+bool is_base64_digit(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
+}
+
+}  // namespace
+
+// EVP_DecodeBlock is lenient (it skips whitespace at either end and takes '=' anywhere) and counts the padding as
+// zero bytes: the text is checked here first, and the padding taken off its result.
+std::optional<std::string> base64_decode(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::size_t padding = 0;
+  if (!text.empty() && text.back() == '=') padding = text[text.size() - 2] == '=' ? 2 : 1;
+  if (!std::all_of(text.begin(), text.end() - padding, is_base64_digit)) return std::nullopt;
+  std::string bytes(text.size() / 4 * 3, '\0');
+  const int decoded =
+      EVP_DecodeBlock(reinterpret_cast<unsigned char*>(bytes.data()),
+                      reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+  if (decoded < 0) return std::nullopt;
+  bytes.resize(static_cast<std::size_t>(decoded) - padding);
+  return bytes;
 }
 
 std::string random_bytes(std::size_t count) {

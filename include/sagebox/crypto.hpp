@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,10 @@ bool equal_in_constant_time(std::string_view a, std::string_view b);
 // A fresh version-4 UUID in lowercase, as AWS prints request ids. From a fast per-thread generator: unique, not
 // secret.
 std::string request_id();
+
+// The bytes of `text` in standard base64 (RFC 4648 section 4: '+' and '/', padded with '=' to a multiple of 4
+// characters), as AWS writes blobs in JSON; nullopt for anything else, whitespace included.
+std::optional<std::string> base64_decode(std::string_view text);
 
 // `count` bytes from OpenSSL's CSPRNG. Throws std::runtime_error if it cannot deliver.
 std::string random_bytes(std::size_t count);

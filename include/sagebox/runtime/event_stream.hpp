@@ -12,7 +12,9 @@
 
 namespace sagebox::runtime {
 
-// One message with string headers, in the order given.
+// One message with string headers, in the order given. Throws std::length_error for a header name over 255
+// bytes, a value over 65535, headers over 128 KiB in all or a message over 16 MiB (beyond what some SDK's
+// decoder accepts): the caller splits a larger answer into several PayloadPart events.
 std::string event_stream_message(const std::vector<std::pair<std::string, std::string>>& headers,
                                  std::string_view payload);
 
