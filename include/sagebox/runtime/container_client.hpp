@@ -36,19 +36,23 @@ struct ContainerUrl {
 class ContainerClient {
  public:
   explicit ContainerClient(std::chrono::milliseconds timeout = std::chrono::seconds(60));
-  // Stops the loop: calls still under way end with BackendFailure kUnreachable ("sagebox is stopping").
+  // Stops the loop: calls still under way end with BackendFailure kUnreachable ("sagebox is stopping"), on the
+  // client's thread, before it returns; so do calls made from their callbacks meanwhile. Waits for a name
+  // resolution under way (asio's resolver cannot interrupt getaddrinfo). REQUIRES: not called from a callback.
   ~ContainerClient();
   ContainerClient(const ContainerClient&) = delete;
   ContainerClient& operator=(const ContainerClient&) = delete;
 
   // Sends `invocation` to `url`'s /invocations and calls `done` with the container's answer (any status:
   // a 4xx or 5xx is an answer, not a failure), or with a failure (kUnreachable: the address does not resolve,
-  // the connection is refused or breaks; kTimeout: no whole answer within the timeout). `done` is called
-  // exactly once, on the client's thread. Safe from any thread.
+  // the connection is refused or breaks; kTimeout: no whole answer within the timeout; kTooLarge: an answer
+  // over 6 MiB). `done` is called exactly once, on the client's thread. Safe from any thread; a call that races
+  // with the destructor from another thread may have `done` called at once, on the caller's thread.
   void invoke(const ContainerUrl& url, const Invocation& invocation, BackendCallback done);
 
   // GET <url>/ping: whether the container answers 200 within `timeout`. Blocks the calling thread (for the
-  // admin API, which checks a container when it is set).
+  // admin API, which checks a container when it is set); it runs on the client's loop, on its connections.
+  // REQUIRES: not called from a callback (it would wait on its own thread: std::logic_error).
   bool ping(const ContainerUrl& url, std::chrono::milliseconds timeout);
 
  private:

@@ -32,9 +32,10 @@ struct ModelAnswer {
   std::string custom_attributes;
 };
 
-// A model that gave no answer: its container could not be reached, or did not answer in time.
+// A model that gave no answer: its container could not be reached, did not answer in time, or answered with a
+// body over SageMaker's 6 MiB limit for a response (kTooLarge; the answer is dropped unread past the limit).
 struct BackendFailure {
-  enum class Kind { kUnreachable, kTimeout };
+  enum class Kind { kUnreachable, kTimeout, kTooLarge };
   Kind kind = Kind::kUnreachable;
   std::string detail;  // what went wrong, for the caller's error message ("connection refused", …)
 };
