@@ -382,6 +382,11 @@ struct RuntimeProtocol::Impl : std::enable_shared_from_this<RuntimeProtocol::Imp
                                ". Review the latency metrics for each container in Amazon CloudWatch, resolve the "
                                "issue, and try again.");
       }
+      if (failure.kind == BackendFailure::Kind::kTooLarge) {
+        return model_error(call, 0, "The answer of container " + call.invocation.variant +
+                                        " is larger than the limit of " + std::to_string(kMaxInvocationBytes) +
+                                        " bytes.");
+      }
       return error_response(ApiError("ServiceUnavailable",
                                      "The container of model " + call.invocation.model + " (variant " +
                                          call.invocation.variant + " of endpoint " + call.endpoint +

@@ -75,7 +75,10 @@ class ModelServer:
                 for name, value in (extra or {}).items():
                     self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(body)
+                try:
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the caller gave up waiting (a test of timeouts)
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
@@ -88,7 +91,8 @@ class ModelServer:
         return self
 
     def stop(self):
-        self.server.shutdown()
+        if self.thread.is_alive():  # shutdown() waits for a serve_forever() that never started
+            self.server.shutdown()
         self.server.server_close()
 
     def invocations(self):

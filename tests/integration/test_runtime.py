@@ -19,7 +19,7 @@ from sagebox_harness import DEFAULT_ACCOUNT, Sagebox, model_input
 def clients(port, region="us-east-1", access_key="AKIAIOSFODNN7EXAMPLE"):
     options = dict(endpoint_url="http://127.0.0.1:%d" % port, region_name=region, aws_access_key_id=access_key,
                    aws_secret_access_key="secret",
-                   config=botocore.config.Config(retries={"max_attempts": 1}, read_timeout=30))
+                   config=botocore.config.Config(retries={"total_max_attempts": 1}, read_timeout=30))
     return boto3.client("sagemaker", **options), boto3.client("sagemaker-runtime", **options)
 
 
