@@ -18,7 +18,7 @@ from sagebox_harness import SageboxTestCase, StrictSageboxTestCase, model_input
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 MEMBERS = ["time", "request_id", "operation", "account", "region", "request", "status", "error_code",
-           "error_message", "response", "duration_ms", "connection"]
+           "error_message", "response", "duration_ms", "connection", "variant", "shadow"]
 THROTTLE = {"code": "ThrottlingException", "message": "Rate exceeded", "status": 400}
 
 

@@ -95,7 +95,7 @@ TEST(RequestJournal, AnEntryIsListedWithEveryMember) {
       R"({"time":"2026-12-04T10:15:30.123Z","request_id":"id-DescribeModel","operation":"DescribeModel",)"
       R"("account":"123456789012","region":"us-east-1","request":{"ModelName":"m"},"status":200,)"
       R"("error_code":null,"error_message":null,"response":{"ModelName":"m"},"duration_ms":1.235,)"
-      R"("connection":null})");
+      R"("connection":null,"variant":null,"shadow":false})");
 
   // A body that is not JSON is listed as the string it is; unknown caller and operation as null.
   JournalEntry refused = entry("", 400, R"({"__type":"SerializationException","message":"Not JSON."})");
