@@ -388,5 +388,38 @@ class CaptureTest(RuntimeTestCase):
         self.assertEqual(record["eventVersion"], "0")
 
 
+class StrictAuthTest(RuntimeTestCase):
+    """Invocations are signed for service "sagemaker", as the JSON API's calls are, and checked the same way."""
+
+    @classmethod
+    def extra_flags(cls):
+        path = os.path.join(cls.directory, "credentials")
+        with open(path, "w") as f:
+            f.write("AKIDRUNTIME000000001 runtime-secret 111122223333\n")
+        return ("--auth", "strict", "--credentials", path)
+
+    def setUp(self):
+        self.client = self.server.client(sign=False)  # the admin paths are open without an admin token
+
+    def test_a_good_signature_invokes_and_a_bad_one_is_refused(self):
+        def signed(secret):
+            options = dict(endpoint_url="http://127.0.0.1:%d" % self.server.port, region_name="eu-west-1",
+                           aws_access_key_id="AKIDRUNTIME000000001", aws_secret_access_key=secret,
+                           config=botocore.config.Config(retries={"total_max_attempts": 1}))
+            return boto3.client("sagemaker", **options), boto3.client("sagemaker-runtime", **options)
+        sagemaker, runtime = signed("runtime-secret")
+        deploy(sagemaker, "e1", [("only", 1.0)])
+        answer = json.loads(runtime.invoke_endpoint(EndpointName="e1", Body=b"abc")["Body"].read())
+        self.assertEqual((answer["Endpoint"], answer["BodyLength"]), ("e1", 3))
+        _, forged = signed("wrong-secret")
+        with self.assertRaises(botocore.exceptions.ClientError) as raised:
+            forged.invoke_endpoint(EndpointName="e1", Body=b"abc")
+        self.assertEqual(raised.exception.response["Error"]["Code"], "InvalidSignatureException")
+        self.assertEqual(raised.exception.response["ResponseMetadata"]["HTTPStatusCode"], 400)
+        unsigned = self.client.request("POST", "/endpoints/e1/invocations", b"abc", {})
+        self.assertEqual((unsigned.status, unsigned.headers["x-amzn-errortype"]),
+                         (400, "MissingAuthenticationTokenException"))
+
+
 if __name__ == "__main__":
     unittest.main()
