@@ -8,6 +8,8 @@
         box.lifecycle.add(name="my-endpoint", on="create", outcome="fail", reason="CapacityError: …")
         ...
         assert [r["operation"] for r in box.requests(operation="CreateEndpoint")] == ["CreateEndpoint"]
+        box.set_backend("my-model", "http://localhost:9000")   # its container answers InvokeEndpoint
+        box.queue_answers("my-endpoint", '{"score": 0.9}')      # or a canned answer does
 
 `Sagebox.connect(url)` drives a sagebox that is already running (docker compose, `scripts/run`) instead of starting
 one. Every call of the control plane is a plain HTTP request to the `/_sagebox/...` paths that README.md documents;
@@ -267,6 +269,39 @@ class Sagebox:
     def state(self):
         """Every resource, tag and endpoint schedule, as the versioned document that load_state() takes."""
         return self.call("GET", "/_sagebox/state")
+
+    # --- the SageMaker Runtime ---------------------------------------------------------------------------------
+
+    def set_backend(self, model, url):
+        """From now on the container at `url` (SageMaker's container contract) answers model `model`'s invocations.
+        Returns {"model", "url", "ping"}: ping says whether its GET /ping answered (it may come up later)."""
+        return self.call("PUT", "/_sagebox/backends/" + urllib.parse.quote(model, safe=""), {"url": url})
+
+    def backends(self):
+        """{model: url} for every model with a container."""
+        return {b["model"]: b["url"] for b in self.call("GET", "/_sagebox/backends")["backends"]}
+
+    def clear_backends(self):
+        return self.call("DELETE", "/_sagebox/backends")["deleted"]
+
+    def queue_answers(self, endpoint, *answers, account=None, region=None):
+        """Queues answers endpoint `endpoint` gives, oldest first, instead of calling any container. An answer is a
+        string (the body) or a dict: {"Body" or "BodyBase64", "ContentType", "CustomAttributes", "Variant",
+        "StatusCode"}; a StatusCode of 400..599 comes back as the ModelError a container's would."""
+        body = {"answers": [{"Body": a} if isinstance(a, str) else a for a in answers]}
+        if account:
+            body["account"] = account
+        if region:
+            body["region"] = region
+        return self.call("POST", "/_sagebox/endpoints/" + urllib.parse.quote(endpoint, safe="") + "/answers",
+                         body)["queued"]
+
+    def clear_answers(self):
+        return self.call("DELETE", "/_sagebox/answers")["deleted"]
+
+    def runtime_kwargs(self, region="us-east-1", account=None):
+        """Keyword arguments for boto3.client("sagemaker-runtime", ...): the same as client_kwargs()."""
+        return self.client_kwargs(region, account)
 
     def load_state(self, document):
         """Replaces the whole state with `document` (a dict, or the path of a JSON file), in one transaction."""

@@ -229,6 +229,28 @@ class ControlPlane(unittest.TestCase):
         self.assertEqual(other.describe_model(ModelName="m")["ModelArn"],
                          "arn:aws:sagemaker:eu-west-1:111122223333:model/m")
 
+    def test_backends_and_canned_answers_drive_invocations(self):
+        self.client.create_endpoint_config(EndpointConfigName="c", ProductionVariants=[
+            {"VariantName": "v", "ModelName": "m", "InstanceType": "ml.m5.large", "InitialInstanceCount": 1}])
+        self.client.create_endpoint(EndpointName="e", EndpointConfigName="c")
+        runtime = boto3.client("sagemaker-runtime", **self.box.runtime_kwargs(),
+                               config=botocore.config.Config(retries={"total_max_attempts": 1}))
+        self.assertEqual(self.box.queue_answers("e", "canned", {"Body": "no", "StatusCode": 400}), 2)
+        self.assertEqual(runtime.invoke_endpoint(EndpointName="e", Body=b"x")["Body"].read(), b"canned")
+        with self.assertRaises(botocore.exceptions.ClientError) as raised:
+            runtime.invoke_endpoint(EndpointName="e", Body=b"x")
+        self.assertEqual(raised.exception.response["Error"]["Code"], "ModelError")
+        self.assertEqual(self.box.set_backend("m", "http://127.0.0.1:9")["ping"], False)
+        self.assertEqual(self.box.backends(), {"m": "http://127.0.0.1:9"})
+        self.assertEqual(self.box.clear_backends(), 1)
+        self.box.queue_answers("e", "left over")
+        self.assertEqual(self.box.clear_answers(), 1)
+        echo = json.loads(runtime.invoke_endpoint(EndpointName="e", Body=b"abc")["Body"].read())
+        self.assertEqual((echo["Variant"], echo["BodyLength"]), ("v", 3))
+        with self.assertRaises(sagebox.SageboxError) as refused:
+            self.box.set_backend("m", "https://secure")
+        self.assertEqual(refused.exception.status, 400)
+
 
 if __name__ == "__main__":
     unittest.main()
