@@ -1,8 +1,11 @@
-"""sagebox side by side with moto and the HTTP floor (nginx answering a constant), over loopback with wrk.
+"""sagebox side by side with moto and the HTTP floor (nginx answering a constant), over loopback with wrk; and the
+SageMaker Runtime: InvokeEndpoint through sagebox to a container (nginx keeping SageMaker's container contract)
+against the same container called directly.
 
 Run by scripts/bench, which installs wrk and nginx-light and builds the Release binary first:
     python3 bench/http_bench.py --sagebox build/release/sagebox [--seconds 8] [--out bench/results.md]
-Prints one table and writes it, with the machine and the date, to --out.
+    python3 bench/http_bench.py --sagebox build/release/sagebox --only runtime   (just the runtime's runs)
+Prints the tables and writes them, with the machine and the date, to --out (a partial run only when --out is given).
 """
 import argparse
 import datetime
@@ -27,6 +30,8 @@ AUTH = ("AWS4-HMAC-SHA256 Credential=AKIDBENCHMARK/20261126/us-east-1/sagemaker/
         "Signature=0000000000000000000000000000000000000000000000000000000000000000")
 MODEL = {"ModelName": "bench-model", "ExecutionRoleArn": "arn:aws:iam::123456789012:role/sagemaker",
          "PrimaryContainer": {"Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/img:latest"}}
+# What the container of the runtime's runs answers to every invocation.
+PREDICTION = '{"predictions":[1]}'
 
 
 def config_body(i):
@@ -81,6 +86,15 @@ class Pipeline:
 
     def close(self):
         self.sock.close()
+
+
+def invoke_bytes(path):
+    """InvokeEndpoint's request as bench/wrk/sagemaker.lua sends it (mode invoke)."""
+    payload = b'{"instances":[[1.5,2.5,3.5,4.5]]}'
+    head = ("POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
+            "X-Amz-Date: 20261126T000000Z\r\nAuthorization: %s\r\nContent-Length: %d\r\n\r\n" % (
+                path, AUTH, len(payload)))
+    return head.encode() + payload
 
 
 def call(port, operation, body):
@@ -178,9 +192,9 @@ def sagebox(binary, work, name, *flags):
                   os.path.join(work, name + ".log"), health_path="/_sagebox/health")
 
 
-def wrk(port, seconds, *script_args):
-    command = ["wrk", "-t2", "-c4", "-d%ds" % seconds, "--latency", "-s", WRK_SCRIPT,
-               "http://127.0.0.1:%d/" % port, "--", *script_args]
+def wrk(port, seconds, *script_args, connections=4):
+    command = ["wrk", "-t%d" % min(2, connections), "-c%d" % connections, "-d%ds" % seconds, "--latency",
+               "-s", WRK_SCRIPT, "http://127.0.0.1:%d/" % port, "--", *script_args]
     result = subprocess.run(command, capture_output=True, text=True, check=True)
     line = next(l for l in result.stdout.splitlines() if l.startswith("BENCH "))
     numbers = json.loads(line[len("BENCH "):])
@@ -197,12 +211,13 @@ def median_run(runs):
     return median
 
 
-def nginx_floor(work, body):
-    """nginx answering every request with `body` as a constant: what no emulator can beat on this machine."""
+def nginx(work, name, locations, health_path):
+    """nginx with `locations` in its one server block, its files below work/name."""
     port = free_port()
-    quoted = body.decode().replace("\\", "\\\\").replace("'", "\\'")
     user = "user root root;\n" if os.geteuid() == 0 else ""
-    config = os.path.join(work, "nginx.conf")
+    prefix = os.path.join(work, name)
+    os.makedirs(prefix, exist_ok=True)
+    config = os.path.join(prefix, "nginx.conf")
     with open(config, "w") as f:
         f.write("""%sworker_processes 2;
 daemon off;
@@ -217,16 +232,38 @@ http {
   proxy_temp_path %s/proxy;
   server {
     listen 127.0.0.1:%d;
-    location / {
-      default_type application/x-amz-json-1.1;
-      add_header x-amzn-RequestId 5a3e7f8c-1111-4222-8333-444455556666;
-      return 200 '%s';
-    }
+%s
   }
 }
-""" % (user, work, work, work, work, port, quoted))
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    return Server([nginx, "-p", work, "-c", config], port, os.path.join(work, "nginx.log"), health_path="/")
+""" % (user, prefix, prefix, prefix, prefix, port, locations))
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    return Server([binary, "-p", prefix, "-c", config], port, os.path.join(prefix, "nginx.log"),
+                  health_path=health_path)
+
+
+def nginx_quoted(text):
+    return "'%s'" % text.replace("\\", "\\\\").replace("'", "\\'")
+
+
+def nginx_floor(work, body):
+    """nginx answering every request with `body` as a constant: what no emulator can beat on this machine."""
+    return nginx(work, "floor", """    location / {
+      default_type application/x-amz-json-1.1;
+      add_header x-amzn-RequestId 5a3e7f8c-1111-4222-8333-444455556666;
+      return 200 %s;
+    }""" % nginx_quoted(body.decode()), "/")
+
+
+def nginx_container(work):
+    """nginx keeping SageMaker's container contract: GET /ping answers 200, POST /invocations a constant
+    prediction (`return` answers any method, and nginx reads and drops the body)."""
+    return nginx(work, "container", """    location = /ping {
+      return 200 'ok';
+    }
+    location = /invocations {
+      default_type application/json;
+      return 200 %s;
+    }""" % nginx_quoted(PREDICTION), "/ping")
 
 
 def moto_server(work):
@@ -260,20 +297,133 @@ def machine():
                                                               " + uncommitted changes" if dirty else "")
 
 
+def runtime_bench(binary, work, seconds, rounds):
+    """InvokeEndpoint through sagebox to a container against the same container called directly, interleaved in
+    `rounds` rounds; and sagebox's echo (no container), to tell sagebox's own cost from the second hop's. Returns
+    each run's median, by key."""
+    container = nginx_container(work)
+    server = sagebox(binary, work, "runtime", "--backend", "bench-model=http://127.0.0.1:%d" % container.port)
+    try:
+        for endpoint, model in (("bench-e", "bench-model"), ("bench-echo", "bench-echo-model")):
+            call(server.port, "CreateModel", dict(MODEL, ModelName=model))
+            call(server.port, "CreateEndpointConfig", {
+                "EndpointConfigName": endpoint + "-config",
+                "ProductionVariants": [{"VariantName": "v1", "ModelName": model, "InitialInstanceCount": 1,
+                                        "InstanceType": "ml.m5.large"}]})
+            call(server.port, "CreateEndpoint",
+                 {"EndpointName": endpoint, "EndpointConfigName": endpoint + "-config"})
+        # The container's answer must come through: an echo here would measure the wrong thing.
+        connection = Pipeline(server.port)
+        status, answer = connection.send([invoke_bytes("/endpoints/bench-e/invocations")])[0]
+        connection.close()
+        if (status, answer) != (200, PREDICTION.encode()):
+            raise RuntimeError("InvokeEndpoint of bench-e answered %d: %s" % (status, answer[:300]))
+
+        # One connection sends a request at a time: its p50 is a request's own latency, which is what sagebox
+        # adds to; four keep both servers busy, which is what the rate compares.
+        one_connection_seconds = max(2, seconds // 2)
+        targets = {"direct": (container.port, "/invocations"),
+                   "sagebox": (server.port, "/endpoints/bench-e/invocations"),
+                   "echo": (server.port, "/endpoints/bench-echo/invocations")}
+        runs = {key: [] for key in ("direct", "sagebox", "echo", "direct_1", "sagebox_1", "echo_1")}
+        for _ in range(rounds):
+            for key, (port, path) in targets.items():
+                runs[key].append(wrk(port, seconds, "invoke", path))
+            for key, (port, path) in targets.items():
+                runs[key + "_1"].append(wrk(port, one_connection_seconds, "invoke", path, connections=1))
+    finally:
+        server.stop()
+        container.stop()
+    return {key: median_run(key_runs) for key, key_runs in runs.items()}
+
+
+def runtime_lines(rows, seconds, rounds):
+    """The runtime's section of the results: its runs, then the measures the targets are about."""
+    direct, through = rows["direct"], rows["sagebox"]
+    direct_1, through_1 = rows["direct_1"], rows["sagebox_1"]
+
+    def run_row(label, r, base, target=""):
+        return "| %s | %s | %d | %d | %.0f%% | %s |" % (label, "{:,.0f}".format(r["rps"]), r["p50_us"], r["p99_us"],
+                                                       100.0 * r["rps"] / base["rps"], target)
+
+    def added_row(label, with_sagebox, without):
+        return "| %s | %d µs (%d vs %d) | ≤ 100 µs |" % (label, with_sagebox["p50_us"] - without["p50_us"],
+                                                        with_sagebox["p50_us"], without["p50_us"])
+
+    return [
+        "",
+        "## SageMaker Runtime: InvokeEndpoint",
+        "",
+        "The container: nginx keeping SageMaker's container contract (GET /ping; POST /invocations answers %s). "
+        "sagebox serves endpoint bench-e, whose model that container answers (`--backend`), and bench-echo, "
+        "answered by sagebox's echo. Each request carries a 33-byte JSON body and the same headers, direct or not. "
+        "4 connections: wrk with 2 threads, %d s per run; 1 connection: one request at a time, %d s per run. The "
+        "median of %d interleaved runs each." % (PREDICTION, seconds, max(2, seconds // 2), rounds),
+        "",
+        "| run | req/s | p50 µs | p99 µs | of direct | target |",
+        "|---|---:|---:|---:|---:|---|",
+        run_row("container called directly: POST /invocations, 4 connections", direct, direct),
+        run_row("InvokeEndpoint through sagebox to the container, 4 connections", through, direct,
+                "≥ 70% of direct"),
+        run_row("InvokeEndpoint answered by sagebox's echo, 4 connections", rows["echo"], direct),
+        run_row("container called directly, 1 connection", direct_1, direct_1),
+        run_row("InvokeEndpoint through sagebox to the container, 1 connection", through_1, direct_1),
+        run_row("InvokeEndpoint answered by sagebox's echo, 1 connection", rows["echo_1"], direct_1),
+        "",
+        "| measure | value | target |",
+        "|---|---:|---|",
+        "| InvokeEndpoint rate through sagebox vs the container directly (4 connections) | %.0f%% | ≥ 70%% |" % (
+            100.0 * through["rps"] / direct["rps"]),
+        added_row("p50 sagebox adds, 1 connection (through sagebox vs direct)", through_1, direct_1),
+        added_row("p50 sagebox adds, 4 connections", through, direct),
+    ]
+
+
+def publish(lines, notes, out):
+    if notes:
+        lines = lines + [""] + ["Note: " + n for n in notes]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if out:
+        with open(out, "w") as f:
+            f.write(text)
+        print("written to %s" % os.path.relpath(out))
+
+
+def failures(rows):
+    """Notes on the runs in which requests failed (non-2xx or socket errors)."""
+    failed = {k: v["failed"] for k, v in rows.items() if v["failed"]}
+    return ["Requests that failed (non-2xx or socket errors), by run: %s." % failed] if failed else []
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sagebox", required=True)
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--large", type=int, default=100000, help="configurations in the large store")
-    parser.add_argument("--out", default=os.path.join(HERE, "results.md"))
+    parser.add_argument("--out", help="where the tables go (default, for a full run: bench/results.md; a run with "
+                                      "--only writes only where this says)")
     parser.add_argument("--no-moto", action="store_true")
     parser.add_argument("--rounds", type=int, default=3,
                         help="runs of Describe, List and the floor, interleaved; each row shows its median run")
+    parser.add_argument("--only", choices=["runtime"],
+                        help="runtime: only the SageMaker Runtime's runs (InvokeEndpoint), a quicker check")
     args = parser.parse_args()
     seconds = args.seconds
     work = tempfile.mkdtemp(prefix="sagebox-bench-")
     rows = {}
     notes = []
+    if args.only == "runtime":
+        try:
+            runtime = runtime_bench(args.sagebox, work, seconds, args.rounds)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        notes = failures(runtime)
+        publish(["# sagebox benchmark: the SageMaker Runtime only", "",
+                 "%s. %s. wrk over loopback; the client shares the machine's cores with the servers." % (
+                     datetime.date.today().isoformat(), machine())] + runtime_lines(runtime, seconds, args.rounds),
+                notes, args.out)
+        return 1 if notes else 0
     try:
         # Startup: exec to the first answered request, in memory and on a new database file.
         startup = median_startup(lambda: sagebox(args.sagebox, work, "startup"), 10)
@@ -325,6 +475,8 @@ def main():
         small.stop()
         large.stop()
 
+        runtime = runtime_bench(args.sagebox, work, seconds, args.rounds)
+
         moto_startup = None
         if not args.no_moto:
             try:
@@ -340,9 +492,8 @@ def main():
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    failed = {k: v["failed"] for k, v in rows.items() if v["failed"]}
-    if failed:
-        notes.append("Requests that failed (non-2xx or socket errors), by run: %s." % failed)
+    failed = failures(rows) + failures({"runtime " + key: run for key, run in runtime.items()})
+    notes += failed
 
     floor_rps = rows["floor"]["rps"]
     moto_rps = rows["moto"]["rps"] if "moto" in rows else None
@@ -417,13 +568,8 @@ def main():
         "| DescribeEndpoint with the request journal on (default) vs off | %s | ≥ 95%% |" % (
             ratio(rows["describe_endpoint"]["rps"], rows["describe_endpoint_nojournal"]["rps"])),
     ]
-    if notes:
-        lines += [""] + ["Note: " + n for n in notes]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    with open(args.out, "w") as f:
-        f.write(text)
-    print("written to %s" % os.path.relpath(args.out))
+    lines += runtime_lines(runtime, seconds, args.rounds)
+    publish(lines, notes, args.out or os.path.join(HERE, "results.md"))
     return 1 if failed else 0
 
 

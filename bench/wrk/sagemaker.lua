@@ -5,6 +5,8 @@
 --   mixed N PREFIX      70% describe N, 20% list, 10% create
 --   describe-endpoint N DescribeEndpoint of a random one of bench-endpoint-000000 .. N-1
 --   list-endpoints      ListEndpoints, MaxResults 10
+--   invoke PATH         POST PATH with a small JSON body, as InvokeEndpoint sends it (the runtime's REST route
+--                       /endpoints/NAME/invocations, or a container's /invocations called directly)
 -- done() prints one line, "BENCH {json}", that scripts/bench reads.
 
 -- A fixed SigV4 header: sagebox's default (lenient) mode and moto accept any signature, and moto routes by the
@@ -30,6 +32,16 @@ local function create_body(name)
     '"InitialInstanceCount":1,"InstanceType":"ml.m5.large"}],"Tags":[{"Key":"team","Value":"bench"}]}'
 end
 
+-- InvokeEndpoint's request: the same bytes whether sagebox or the container gets them.
+local function invoke_request(path)
+  return wrk.format("POST", path, {
+    ["Content-Type"] = "application/json",
+    ["Accept"] = "application/json",
+    ["X-Amz-Date"] = headers["X-Amz-Date"],
+    ["Authorization"] = headers["Authorization"],
+  }, '{"instances":[[1.5,2.5,3.5,4.5]]}')
+end
+
 local next_id = 0
 
 function setup(thread)
@@ -37,7 +49,7 @@ function setup(thread)
   next_id = next_id + 1
 end
 
-local mode, count, prefix, list_request, sent
+local mode, count, prefix, list_request, invoke, sent
 
 function init(args)
   mode = args[1]
@@ -47,6 +59,7 @@ function init(args)
   if mode == "describe" or mode == "mixed" or mode == "describe-endpoint" then count = tonumber(args[2]) end
   if mode == "create" then prefix = args[2] end
   if mode == "mixed" then prefix = args[3] end
+  if mode == "invoke" then invoke = invoke_request(args[2]) end
 end
 
 local function describe()
@@ -68,6 +81,7 @@ function request()
   if mode == "describe" then return describe() end
   if mode == "describe-endpoint" then return describe_endpoint() end
   if mode == "list" or mode == "list-endpoints" then return list_request end
+  if mode == "invoke" then return invoke end
   if mode == "create" then return create() end
   local roll = math.random(100)  -- mixed
   if roll <= 70 then return describe() end

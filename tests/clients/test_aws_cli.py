@@ -1,8 +1,10 @@
-"""The AWS CLI, unchanged, against sagebox: --endpoint-url on every call, and once AWS_ENDPOINT_URL_SAGEMAKER."""
+"""The AWS CLI, unchanged, against sagebox: --endpoint-url on every call, and once each AWS_ENDPOINT_URL_SAGEMAKER
+and AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME."""
 import json
 import os
 import shutil
 import subprocess
+import tempfile
 import time
 import unittest
 
@@ -17,14 +19,17 @@ def endpoint_arn(name):
 
 
 class AwsCliTest(SageboxTestCase):
-    def aws(self, *args, use_env_endpoint=False):
+    def aws(self, *args, use_env_endpoint=False, service="sagemaker"):
         env = dict(os.environ, AWS_ACCESS_KEY_ID="AKIAIOSFODNN7EXAMPLE", AWS_SECRET_ACCESS_KEY="secret",
                    AWS_DEFAULT_REGION="us-east-1", AWS_PAGER="", AWS_MAX_ATTEMPTS="1")
         env.pop("AWS_PROFILE", None)
-        command = ["aws", "sagemaker", *args, "--output", "json"]
+        command = ["aws", service, *args, "--output", "json"]
         endpoint = "http://127.0.0.1:%d" % self.server.port
         if use_env_endpoint:
-            env["AWS_ENDPOINT_URL_SAGEMAKER"] = endpoint
+            # The service's own variable (AWS_ENDPOINT_URL_ and its service id in capitals, "_" for " " and "-");
+            # the general one names a port where nothing listens, so a call that works read the service's.
+            env["AWS_ENDPOINT_URL_" + service.upper().replace("-", "_")] = endpoint
+            env["AWS_ENDPOINT_URL"] = "http://127.0.0.1:9"
         else:
             command += ["--endpoint-url", endpoint]
         result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
@@ -184,6 +189,54 @@ class AwsCliTest(SageboxTestCase):
         described = self.ok("describe-endpoint", "--endpoint-name", "doomed")
         self.assertEqual((described["EndpointStatus"], described["FailureReason"]), ("Failed", reason))
         self.assertDictEqual(self.client.request("DELETE", "/_sagebox/lifecycle").json, {"deleted": 1})
+
+
+    # --- the SageMaker Runtime -----------------------------------------------------------------------------------
+
+    def deploy(self, endpoint="e1"):
+        """A model, a configuration with one variant and an endpoint, over plain HTTP: each aws call costs a second."""
+        self.client.ok("CreateModel", model_input("m"))
+        self.client.ok("CreateEndpointConfig", {"EndpointConfigName": "c", "ProductionVariants": [{
+            "VariantName": "variant-1", "ModelName": "m", "InitialInstanceCount": 1, "InstanceType": "ml.t2.medium"}]})
+        self.client.ok("CreateEndpoint", {"EndpointName": endpoint, "EndpointConfigName": "c"})
+
+    def invoke_endpoint(self, outfile, *args, **kwargs):
+        return self.aws("invoke-endpoint", "--endpoint-name", "e1", "--body", "1,2,3", "--content-type", "text/csv",
+                        *args, outfile, service="sagemaker-runtime", **kwargs)
+
+    def test_invoke_endpoint_writes_the_answer_to_the_outfile(self):
+        self.deploy()
+        echo = {"Endpoint": "e1", "Variant": "variant-1", "Model": "m", "ContentType": "text/csv",
+                "Accept": "application/json", "CustomAttributes": "", "BodyLength": 5}
+        with tempfile.TemporaryDirectory(prefix="sagebox-cli-") as folder:
+            for use_env_endpoint in (False, True):
+                with self.subTest(use_env_endpoint=use_env_endpoint):
+                    outfile = os.path.join(folder, "answer-%s.json" % use_env_endpoint)
+                    code, printed, stderr = self.invoke_endpoint(outfile, "--accept", "application/json",
+                                                                 use_env_endpoint=use_env_endpoint)
+                    self.assertEqual(code, 0, stderr)
+                    self.assertEqual(printed, {"ContentType": "application/json",
+                                               "InvokedProductionVariant": "variant-1"})
+                    with open(outfile, "rb") as f:
+                        self.assertEqual(json.loads(f.read()), echo)
+
+            # Custom attributes travel to the model and back, and the CLI prints them.
+            outfile = os.path.join(folder, "attributes.json")
+            printed = self.invoke_endpoint(outfile, "--custom-attributes", "trace=7")[1]
+            self.assertEqual(printed, {"ContentType": "application/json", "InvokedProductionVariant": "variant-1",
+                                       "CustomAttributes": "trace=7"})
+            with open(outfile, "rb") as f:
+                self.assertEqual(json.loads(f.read())["CustomAttributes"], "trace=7")
+
+    def test_invoke_endpoint_errors_as_the_cli_prints_them(self):
+        with tempfile.TemporaryDirectory(prefix="sagebox-cli-") as folder:
+            outfile = os.path.join(folder, "answer")
+            code, printed, stderr = self.invoke_endpoint(outfile)
+            self.assertIn(code, (254, 255), stderr)
+            self.assertIsNone(printed)
+            self.assertEqual(stderr, "An error occurred (ValidationError) when calling the InvokeEndpoint operation: "
+                                     "Endpoint e1 of account 123456789012 not found.")
+            self.assertFalse(os.path.exists(outfile))
 
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-if (!existsSync(join(here, 'node_modules', '@aws-sdk', 'client-sagemaker'))) {
+const packages = ['client-sagemaker', 'client-sagemaker-runtime'];
+if (!packages.every((name) => existsSync(join(here, 'node_modules', '@aws-sdk', name)))) {
   const required = process.env.SAGEBOX_REQUIRE_CLIENTS === '1';
   const status = required ? 'FAILED' : 'SKIPPED';
   console.log(`${status}: AWS SDK for JavaScript v3 tests — node_modules missing (run scripts/setup)`);

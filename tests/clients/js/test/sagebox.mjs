@@ -11,6 +11,13 @@ const BANNER = /^sagebox listening on http:\/\/127\.0\.0\.1:(\d+)$/;
 const START_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 15_000; // sagebox drains in-flight requests for up to 10 s on SIGTERM
 
+// What every client of these tests is built with, beside its endpoint.
+export const CLIENT_OPTIONS = Object.freeze({
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'secret' },
+  maxAttempts: 1, // a retry would hide a flaky answer
+});
+
 export async function startSagebox() {
   const child = spawn(BINARY, ['--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   // Keep the tail of stderr (sagebox's log) to explain a failed start or stop; draining it keeps the pipe from filling.
@@ -45,20 +52,25 @@ export async function startSagebox() {
   });
 
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new SageMakerClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'secret' },
-    maxAttempts: 1, // a retry would hide a flaky answer
-  });
+  const client = new SageMakerClient({ ...CLIENT_OPTIONS, endpoint });
 
   return {
     port,
     endpoint,
     client,
     async reset() {
-      const response = await fetch(`${endpoint}/_sagebox/reset`, { method: 'POST' });
-      assert.equal(response.status, 200, `reset failed: ${await response.text()}`);
+      await this.admin('POST', '/_sagebox/reset');
+    },
+    // Calls an admin path with `body` as JSON, asserts 200 and returns the parsed answer.
+    async admin(method, path, body) {
+      const response = await fetch(`${endpoint}${path}`, {
+        method,
+        headers: { 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      assert.equal(response.status, 200, `${method} ${path} failed: ${text}`);
+      return JSON.parse(text);
     },
     // Stops sagebox with SIGTERM and asserts a clean exit (code 0).
     async stop() {
