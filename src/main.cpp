@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
     // Capture samples with the runtime's generator, so that --random-seed makes both repeat.
     runtime::RuntimeProtocol* runtime_api = nullptr;
     std::optional<runtime::DataCapture> capture;
-    if (!config.capture_dir.empty()) capture.emplace(config.capture_dir, [&runtime_api] { return runtime_api->draw(); });
+    if (!config.capture_dir.empty()) capture.emplace(config.capture_dir, [&runtime_api] { return runtime_api->sampling_draw(); });
     // After what its callbacks use: calls still under way at exit end (with a failure) as it is destroyed.
     runtime::ContainerClient containers(config.backend_timeout);
     runtime::RuntimeProtocol invocations(

@@ -191,17 +191,27 @@ bool is_runtime_operation(std::string_view name) {
 struct RuntimeProtocol::Impl : std::enable_shared_from_this<RuntimeProtocol::Impl> {
   Impl(sagemaker::Service& service, identity::IdentityConfig identity, RuntimeParts parts)
       : service(service), identity(std::move(identity)), parts(parts),
-        random(parts.random_seed ? *parts.random_seed : std::random_device{}()) {}
+        random(parts.random_seed ? *parts.random_seed : std::random_device{}()),
+        sampling(parts.random_seed ? *parts.random_seed + 1 : std::random_device{}()) {}
 
   sagemaker::Service& service;
   const identity::IdentityConfig identity;
   const RuntimeParts parts;
   std::mutex random_mutex;
+  // Variant choice and shadow shares draw from `random`, on the request's thread, in the order requests come;
+  // capture sampling from `sampling`, which a shadow's answer reaches later on another thread. Apart, a seeded run
+  // repeats its variant choices whatever the shadows and capture do.
   std::mt19937_64 random;
+  std::mt19937_64 sampling;
 
   double draw() {
     std::lock_guard lock(random_mutex);
     return std::uniform_real_distribution<double>(0, 1)(random);
+  }
+
+  double sampling_draw() {
+    std::lock_guard lock(random_mutex);
+    return std::uniform_real_distribution<double>(0, 1)(sampling);
   }
 
   // --- the request ---------------------------------------------------------------------------------------
@@ -563,6 +573,6 @@ http::Reply RuntimeProtocol::serve(const http::Request& request, std::string_vie
   return impl_->serve(request, endpoint, streaming);
 }
 
-double RuntimeProtocol::draw() { return impl_->draw(); }
+double RuntimeProtocol::sampling_draw() { return impl_->sampling_draw(); }
 
 }  // namespace sagebox::runtime

@@ -109,9 +109,9 @@ class RuntimeProtocol {
   // InvokeEndpointWithResponseStream.
   http::Reply serve(const http::Request& request, std::string_view endpoint, bool streaming);
 
-  // A uniform draw in [0, 1) from the runtime's generator (seeded by --random-seed when given). Safe from any
-  // thread.
-  double draw();
+  // A uniform draw in [0, 1) for data capture's sampling, from a generator of its own (seeded by --random-seed
+  // when given), apart from the variant draws. Safe from any thread.
+  double sampling_draw();
 
  private:
   struct Impl;
