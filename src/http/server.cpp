@@ -690,11 +690,12 @@ ServerCore::Admission ServerCore::admit(const std::shared_ptr<Session>& session)
 void ServerCore::unregister(std::uint64_t id, bool refused) {
   std::lock_guard lock(mutex_);
   if (sessions_.erase(id) != 0) --(refused ? refusing_ : serving_);
-  // The last session gone: no need to wait out the grace period.
+  // The last session gone: no need to wait out the grace period, and the loops may finish.
   if (stopping_ && sessions_.empty() && !torn_down_) {
     net::post(control_, [this] {
       grace_timer_.cancel();
       sweep_timer_.cancel();
+      keep_running_.clear();
     });
   }
 }
@@ -719,14 +720,17 @@ void ServerCore::begin_stop() {
     signals_->clear(ignored);  // gives SIGINT/SIGTERM back to their default action
     signals_->cancel(ignored);
   }
-  // Each loop returns from run() once its connections are gone (and the first, once the grace timer is done).
-  keep_running_.clear();
   // The shared_ptrs must be released outside the registry lock: a session's destructor takes it.
   const auto live = mark_stopping();
   if (live.empty()) {
+    keep_running_.clear();  // each loop returns from run() now
     sweep_timer_.cancel();
     return;
   }
+  // The loops keep running until the last session is gone (unregister): a loop that ran out of work while a
+  // session of its was held only here would stop, and the shutdown posted to it below would never run, leaving
+  // that session, and so the server, alive for ever.
+
   for (const auto& session : live) session->shutdown(false);
   grace_timer_.expires_after(config_.shutdown_grace);
   grace_timer_.async_wait([this](beast::error_code ec) {
