@@ -62,6 +62,28 @@ std::optional<std::string_view> resource_name(std::string_view operation, const 
   return name;
 }
 
+http::Reply fault_reply(const Fault& fault, const std::function<http::Response(const ApiError&)>& error_response,
+                        std::function<http::Reply()> proceed) {
+  http::Reply reply;
+  reply.delay = fault.latency;
+  switch (fault.connection) {
+    case Fault::Connection::kClose:
+      reply.action = http::Reply::Action::kClose;
+      return reply;
+    case Fault::Connection::kReset:
+      reply.action = http::Reply::Action::kReset;
+      return reply;
+    case Fault::Connection::kKeep:
+      break;
+  }
+  if (fault.error) {
+    reply.response = error_response(*fault.error);
+  } else {
+    reply.then = std::move(proceed);
+  }
+  return reply;
+}
+
 FaultRules::FaultRules(std::function<bool(std::string_view)> is_operation)
     : is_operation_(std::move(is_operation)) {}
 

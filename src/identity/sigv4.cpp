@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "sagebox/crypto.hpp"
+#include "sagebox/http/router.hpp"
 
 namespace sagebox::identity::sigv4 {
 namespace {
@@ -27,26 +28,6 @@ std::string uri_encode(std::string_view text, bool keep_slash) {
   return out;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string percent_decode(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
-
 std::string canonical_query(std::string_view query) {
   std::vector<std::pair<std::string, std::string>> parameters;
   while (!query.empty()) {
@@ -55,8 +36,8 @@ std::string canonical_query(std::string_view query) {
     query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
     if (pair.empty()) continue;
     const std::size_t eq = pair.find('=');
-    std::string key = uri_encode(percent_decode(pair.substr(0, eq)), false);
-    std::string value = eq == std::string_view::npos ? "" : uri_encode(percent_decode(pair.substr(eq + 1)), false);
+    std::string key = uri_encode(http::percent_decoded(pair.substr(0, eq)), false);
+    std::string value = eq == std::string_view::npos ? "" : uri_encode(http::percent_decoded(pair.substr(eq + 1)), false);
     parameters.emplace_back(std::move(key), std::move(value));
   }
   std::sort(parameters.begin(), parameters.end());

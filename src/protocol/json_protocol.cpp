@@ -151,27 +151,12 @@ http::Reply JsonProtocol::reply_to(const http::Request& request, admin::JournalE
 }
 
 http::Reply JsonProtocol::faulted(const admin::Fault& fault, Call call) const {
-  http::Reply reply;
-  reply.delay = fault.latency;
-  switch (fault.connection) {
-    case admin::Fault::Connection::kClose:
-      reply.action = http::Reply::Action::kClose;
-      return reply;
-    case admin::Fault::Connection::kReset:
-      reply.action = http::Reply::Action::kReset;
-      return reply;
-    case admin::Fault::Connection::kKeep:
-      break;
-  }
-  if (fault.error) {
-    reply.response = error_response(*fault.error);
-  } else {
-    // Only slower: the operation runs once the wait is over. The operation's name points into the request, which
-    // is gone by then; the operation does not need it.
-    call.operation_name = {};
-    reply.then = [this, call = std::move(call)] { return http::Reply(answer([&] { return execute(call); })); };
-  }
-  return reply;
+  // Only slower: the operation runs once the wait is over. The operation's name points into the request, which
+  // is gone by then; the operation does not need it.
+  call.operation_name = {};
+  return admin::fault_reply(fault, error_response, [this, call = std::move(call)] {
+    return http::Reply(answer([&] { return execute(call); }));
+  });
 }
 
 http::Response json_response(int status, SerializedJson body) {

@@ -32,29 +32,6 @@ bool is_serving(std::string_view status) {
   return std::find(std::begin(kServingStatuses), std::end(kServingStatuses), status) != std::end(kServingStatuses);
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// A path segment as the client meant it: %XX decoded (the SDKs encode what a label may not hold).
-std::string decoded_segment(std::string_view segment) {
-  std::string out;
-  out.reserve(segment.size());
-  for (std::size_t i = 0; i < segment.size(); ++i) {
-    if (segment[i] == '%' && i + 2 < segment.size() && hex_digit(segment[i + 1]) >= 0 &&
-        hex_digit(segment[i + 2]) >= 0) {
-      out += static_cast<char>(hex_digit(segment[i + 1]) * 16 + hex_digit(segment[i + 2]));
-      i += 2;
-    } else {
-      out += segment[i];
-    }
-  }
-  return out;
-}
-
 // The runtime's name pattern (EndpointName, TargetVariant): `^[a-zA-Z0-9](-*[a-zA-Z0-9])*`, matched whole.
 constexpr std::string_view kNamePattern = "^[a-zA-Z0-9](-*[a-zA-Z0-9])*";
 
@@ -222,7 +199,7 @@ struct RuntimeProtocol::Impl : std::enable_shared_from_this<RuntimeProtocol::Imp
     call.streaming = streaming;
     call.operation = streaming ? kInvokeEndpointWithResponseStream : kInvokeEndpoint;
     call.caller = identity::identify(request, identity);
-    call.endpoint = decoded_segment(segment);
+    call.endpoint = http::percent_decoded(segment);
     Invocation& invocation = call.invocation;
     invocation.account = call.caller.account;
     invocation.region = call.caller.region;
@@ -462,6 +439,7 @@ struct RuntimeProtocol::Impl : std::enable_shared_from_this<RuntimeProtocol::Imp
         continue;
       }
       const Clock::time_point arrived = call.arrived;
+      // Sent from its own copy: the callback below takes `copy` by move, maybe before invoke() reads it.
       const Invocation sent = copy;
       parts.containers->invoke(*url, sent,
                                [self = shared_from_this(), plan, copy = std::move(copy), arrived](BackendResult result) {
@@ -524,30 +502,14 @@ struct RuntimeProtocol::Impl : std::enable_shared_from_this<RuntimeProtocol::Imp
   }
 
   http::Reply faulted(const admin::Fault& fault, Call call) {
-    http::Reply reply;
-    reply.delay = fault.latency;
-    switch (fault.connection) {
-      case admin::Fault::Connection::kClose:
-        reply.action = http::Reply::Action::kClose;
-        return reply;
-      case admin::Fault::Connection::kReset:
-        reply.action = http::Reply::Action::kReset;
-        return reply;
-      case admin::Fault::Connection::kKeep:
-        break;
-    }
-    if (fault.error) {
-      reply.response = error_response(*fault.error);
-      return reply;
-    }
-    reply.then = [self = shared_from_this(), call = std::move(call)]() mutable -> http::Reply {
-      try {
-        return self->invoke(std::move(call));
-      } catch (const ApiError& error) {
-        return error_response(error);
-      }
-    };
-    return reply;
+    return admin::fault_reply(fault, [](const ApiError& error) { return error_response(error); },
+                              [self = shared_from_this(), call = std::move(call)]() mutable -> http::Reply {
+                                try {
+                                  return self->invoke(std::move(call));
+                                } catch (const ApiError& error) {
+                                  return error_response(error);
+                                }
+                              });
   }
 };
 

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "sagebox/error.hpp"
+#include "sagebox/http/router.hpp"
 #include "sagebox/json.hpp"
 #include "sagebox/rule_book.hpp"
 
@@ -59,6 +60,12 @@ struct Call {
 // whose X begins the operation's name after its verb, the longest such (CreateEndpoint: EndpointName, not
 // EndpointConfigName; UpdateEndpointWeightsAndCapacities: EndpointName). None for the List operations.
 std::optional<std::string_view> resource_name(std::string_view operation, const Json& input);
+
+// What a front door answers for a call that fired `fault`: the connection dropped, or the fault's error as
+// `error_response` shapes it, or else `proceed`'s reply (the call itself, only later); each after the fault's
+// latency. `proceed` must own what it uses: it runs once the wait is over.
+http::Reply fault_reply(const Fault& fault, const std::function<http::Response(const ApiError&)>& error_response,
+                        std::function<http::Reply()> proceed);
 
 class FaultRules {
  public:

@@ -69,6 +69,10 @@ std::string_view path_of(std::string_view target);
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 std::optional<QueryParams> query_params(std::string_view target);
 
+// `text` with each %XX decoded to the byte XX, as a path segment or SigV4's canonical query reads it; a '%' not
+// followed by two hex digits stays as it is.
+std::string percent_decoded(std::string_view text);
+
 // The values of a pattern's `{name}` segments, by name.
 using PathParams = std::map<std::string, std::string, std::less<>>;
 
