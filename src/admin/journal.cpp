@@ -243,8 +243,8 @@ http::Reply RequestJournal::journaled(http::Reply reply, JournalEntry entry) {
   if (reply.later && !reply.then && reply.delay.count() == 0) {
     http::Reply waited;
     waited.later = [this, entry = std::move(entry), later = std::move(reply.later)](
-                       std::function<void(http::Reply)> done) mutable {
-      later([this, entry = std::move(entry), done = std::move(done)](http::Reply next) mutable {
+                       const http::Loop& loop, std::function<void(http::Reply)> done) mutable {
+      later(loop, [this, entry = std::move(entry), done = std::move(done)](http::Reply next) mutable {
         done(journaled(std::move(next), std::move(entry)));
       });
     };

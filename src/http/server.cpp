@@ -430,7 +430,7 @@ class Session : public std::enable_shared_from_this<Session> {
       Reply failed;
       bool started = false;
       failed = run_handler(core_.router(), exchange.what, [&] {
-        later(std::move(hand_over));
+        later(socket_.get_executor(), std::move(hand_over));
         started = true;
         return Reply{};
       });

@@ -1,9 +1,12 @@
-// ContainerClient (include/sagebox/runtime/container_client.hpp): the container contract over HTTP/1.1, on one
-// event loop of the client's own thread. A call is a chain of Beast asynchronous steps (resolve, connect, write,
-// read) with one deadline over all of them; connections idle between calls in a pool per host and port.
+// ContainerClient (include/sagebox/runtime/container_client.hpp): the container contract over HTTP/1.1, on the
+// event loop of the client's own thread or on the caller's. A call is a chain of Beast asynchronous steps
+// (resolve, connect, write, read) with one deadline over all of them; connections idle between calls in a pool
+// per loop, host and port.
 #include "sagebox/runtime/container_client.hpp"
 
 #include <boost/asio/connect.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/execution_context.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -83,9 +86,47 @@ ContainerRequest make_request(const ContainerUrl& url, bhttp::verb method, std::
 
 // A connection and the bytes read from it; it outlives every operation started on it (its call holds it).
 struct Connection {
-  explicit Connection(net::io_context& io) : socket(io) {}
+  explicit Connection(const net::any_io_executor& loop) : socket(loop) {}
   tcp::socket socket;
   beast::flat_buffer buffer;
+};
+
+// The idle connections of one event loop, per host and port: a socket belongs to the loop it was opened on. A
+// service of that loop, so that they are closed and destroyed with it, whether the client or the loop goes first.
+// Touched only on the loop's thread (each loop here is run by one thread).
+class IdleConnections : public net::execution_context::service {
+ public:
+  using key_type = IdleConnections;
+  static inline net::execution_context::id id;
+
+  explicit IdleConnections(net::execution_context& context) : service(context) {}
+
+  static IdleConnections& of(const net::any_io_executor& loop) {
+    return net::use_service<IdleConnections>(net::query(loop, net::execution::context));
+  }
+
+  // The one that idled least, the likeliest to be still open.
+  std::unique_ptr<Connection> take(const std::string& pool_key) {
+    const auto found = idle_.find(pool_key);
+    if (found == idle_.end() || found->second.empty()) return nullptr;
+    auto connection = std::move(found->second.back());
+    found->second.pop_back();
+    return connection;
+  }
+
+  void keep(const std::string& pool_key, std::unique_ptr<Connection> connection) {
+    auto& connections = idle_[pool_key];
+    if (connections.size() >= kMaxIdlePerHost) connections.erase(connections.begin());
+    connections.push_back(std::move(connection));
+  }
+
+  void clear() { idle_.clear(); }
+
+ private:
+  void shutdown() override { idle_.clear(); }
+
+  // Most recently used last.
+  std::unordered_map<std::string, std::vector<std::unique_ptr<Connection>>> idle_;
 };
 
 class Call;
@@ -96,8 +137,6 @@ struct ClientLoop {
 
   // Hands a call to the loop; once the loop has stopped taking calls, fails it at once.
   void submit(std::shared_ptr<Call> call);
-  std::unique_ptr<Connection> take_idle(const std::string& pool_key);
-  void keep_idle(const std::string& pool_key, std::unique_ptr<Connection> connection);
   // On the loop: fails the calls under way and closes the idle connections; the loop's thread then ends once
   // the operations they had started have completed (aborted).
   void stop();
@@ -107,8 +146,6 @@ struct ClientLoop {
   const std::chrono::milliseconds timeout;
   std::thread thread;
 
-  // Most recently used last: a call takes the one that idled least, the likeliest to be still open.
-  std::unordered_map<std::string, std::vector<std::unique_ptr<Connection>>> idle;
   std::unordered_set<Call*> under_way;
   bool stopping = false;
 
@@ -117,30 +154,36 @@ struct ClientLoop {
   bool closed = false;
 };
 
-// One request and its answer. Kept alive by the handlers of its pending operations; every handler first checks
-// `finished_`, since the deadline and an operation can both complete, in either order.
+// One request and its answer, on one loop: the client's own (`owner` set: the client's stop ends it) or a caller's
+// (it ends by its answer or its deadline; destroying that loop destroys it). Kept alive by the handlers of its
+// pending operations; every handler first checks `finished_`, since the deadline and an operation can both
+// complete, in either order.
 class Call : public std::enable_shared_from_this<Call> {
  public:
-  Call(ClientLoop& loop, const ContainerUrl& url, ContainerRequest request, std::chrono::milliseconds timeout,
-       BackendCallback done)
+  Call(const net::any_io_executor& loop, ClientLoop* owner, const ContainerUrl& url, ContainerRequest request,
+       std::chrono::milliseconds timeout, BackendCallback done)
       : loop_(loop),
+        owner_(owner),
         host_(url.host),
         port_(url.port),
         pool_key_(url.host + ' ' + url.port),
         request_(std::move(request)),
         timeout_(timeout),
         done_(std::move(done)),
-        deadline_(loop.io) {}
+        deadline_(loop) {}
 
   void start() {
-    if (loop_.stopping) {
-      finish(failure(BackendFailure::Kind::kUnreachable, std::string(kStopping)));
-      return;
+    if (owner_ != nullptr) {
+      if (owner_->stopping) {
+        finish(failure(BackendFailure::Kind::kUnreachable, std::string(kStopping)));
+        return;
+      }
+      owner_->under_way.insert(this);
     }
-    loop_.under_way.insert(this);
     deadline_.expires_after(timeout_);
     deadline_.async_wait([self = shared_from_this()](const error_code& ec) { self->on_deadline(ec); });
-    connection_ = loop_.take_idle(pool_key_);
+    idle_ = &IdleConnections::of(loop_);
+    connection_ = idle_->take(pool_key_);
     if (connection_) {
       reused_ = true;
       send();
@@ -160,7 +203,7 @@ class Call : public std::enable_shared_from_this<Call> {
  private:
   void connect() {
     reused_ = false;
-    connection_ = std::make_unique<Connection>(loop_.io);
+    connection_ = std::make_unique<Connection>(loop_);
     error_code not_numeric;
     const auto address = net::ip::make_address(host_, not_numeric);
     std::uint16_t port = 0;
@@ -170,7 +213,7 @@ class Call : public std::enable_shared_from_this<Call> {
                                         [self = shared_from_this()](const error_code& ec) { self->on_connected(ec); });
       return;
     }
-    resolver_.emplace(loop_.io);
+    resolver_.emplace(loop_);
     resolver_->async_resolve(host_, port_, tcp::resolver::numeric_service,
                              [self = shared_from_this()](const error_code& ec, tcp::resolver::results_type found) {
                                self->on_resolved(ec, found);
@@ -260,11 +303,11 @@ class Call : public std::enable_shared_from_this<Call> {
 
   void finish(BackendResult result, bool keep_connection = false) {
     finished_ = true;
-    loop_.under_way.erase(this);
+    if (owner_ != nullptr) owner_->under_way.erase(this);
     deadline_.cancel();
     if (resolver_) resolver_->cancel();
-    if (connection_ && keep_connection && !loop_.stopping) {
-      loop_.keep_idle(pool_key_, std::move(connection_));
+    if (connection_ && keep_connection && !(owner_ != nullptr && owner_->stopping)) {
+      idle_->keep(pool_key_, std::move(connection_));
     } else if (connection_) {
       // Closed, not destroyed: an operation still pending on it holds its buffer until it completes, aborted.
       error_code ignored;
@@ -281,7 +324,9 @@ class Call : public std::enable_shared_from_this<Call> {
     }
   }
 
-  ClientLoop& loop_;
+  const net::any_io_executor loop_;
+  ClientLoop* const owner_;
+  IdleConnections* idle_ = nullptr;  // the loop's, found when the call starts on it
   const std::string host_;
   const std::string port_;
   const std::string pool_key_;
@@ -309,27 +354,13 @@ void ClientLoop::submit(std::shared_ptr<Call> call) {
   call->refuse();
 }
 
-std::unique_ptr<Connection> ClientLoop::take_idle(const std::string& pool_key) {
-  const auto found = idle.find(pool_key);
-  if (found == idle.end() || found->second.empty()) return nullptr;
-  auto connection = std::move(found->second.back());
-  found->second.pop_back();
-  return connection;
-}
-
-void ClientLoop::keep_idle(const std::string& pool_key, std::unique_ptr<Connection> connection) {
-  auto& connections = idle[pool_key];
-  if (connections.size() >= kMaxIdlePerHost) connections.erase(connections.begin());
-  connections.push_back(std::move(connection));
-}
-
 void ClientLoop::stop() {
   stopping = true;
   std::vector<std::shared_ptr<Call>> calls;
   calls.reserve(under_way.size());
   for (Call* call : under_way) calls.push_back(call->shared_from_this());
   for (const auto& call : calls) call->abandon();
-  idle.clear();
+  IdleConnections::of(io.get_executor()).clear();
   {
     std::lock_guard lock(submit_mutex);
     closed = true;
@@ -422,7 +453,9 @@ ContainerClient::~ContainerClient() {
   impl_->thread.join();
 }
 
-void ContainerClient::invoke(const ContainerUrl& url, const Invocation& invocation, BackendCallback done) {
+namespace {
+
+ContainerRequest invocation_request(const ContainerUrl& url, const Invocation& invocation) {
   ContainerRequest request = make_request(url, bhttp::verb::post, "/invocations");
   if (!invocation.content_type.empty()) request.set(bhttp::field::content_type, invocation.content_type);
   if (!invocation.accept.empty()) request.set(bhttp::field::accept, invocation.accept);
@@ -430,7 +463,21 @@ void ContainerClient::invoke(const ContainerUrl& url, const Invocation& invocati
   if (!invocation.inference_id.empty()) request.set(kInferenceId, invocation.inference_id);
   request.body() = invocation.body;
   request.prepare_payload();
-  impl_->submit(std::make_shared<Call>(*impl_, url, std::move(request), impl_->timeout, std::move(done)));
+  return request;
+}
+
+}  // namespace
+
+void ContainerClient::invoke(const ContainerUrl& url, const Invocation& invocation, BackendCallback done) {
+  impl_->submit(std::make_shared<Call>(impl_->io.get_executor(), impl_.get(), url,
+                                       invocation_request(url, invocation), impl_->timeout, std::move(done)));
+}
+
+void ContainerClient::invoke_on(const boost::asio::any_io_executor& loop, const ContainerUrl& url,
+                                const Invocation& invocation, BackendCallback done) {
+  auto call = std::make_shared<Call>(loop, nullptr, url, invocation_request(url, invocation), impl_->timeout,
+                                     std::move(done));
+  net::dispatch(loop, [call = std::move(call)] { call->start(); });
 }
 
 bool ContainerClient::ping(const ContainerUrl& url, std::chrono::milliseconds timeout) {
@@ -439,7 +486,8 @@ bool ContainerClient::ping(const ContainerUrl& url, std::chrono::milliseconds ti
   }
   std::promise<bool> healthy;
   auto answered = healthy.get_future();
-  impl_->submit(std::make_shared<Call>(*impl_, url, make_request(url, bhttp::verb::get, "/ping"), timeout,
+  impl_->submit(std::make_shared<Call>(impl_->io.get_executor(), impl_.get(), url,
+                                       make_request(url, bhttp::verb::get, "/ping"), timeout,
                                        [&healthy](BackendResult result) {
                                          const auto* answer = std::get_if<ModelAnswer>(&result);
                                          healthy.set_value(answer != nullptr && answer->status == 200);

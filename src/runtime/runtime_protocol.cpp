@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -114,6 +117,19 @@ struct Plan {
   std::vector<Variant> shadows;
   Json capture;  // the configuration's DataCaptureConfig; null when there is none
 };
+using PlanPtr = std::shared_ptr<const Plan>;
+
+// A plan with the descriptions it was read from: the same texts make the same plan, so a call to an endpoint
+// whose description and configuration have not changed skips parsing them, most of what routing costs.
+struct ReadPlan {
+  std::string endpoint_text;
+  std::string config_name;
+  std::string config_text;
+  PlanPtr plan;
+};
+
+// Plans kept at most; past it the cache starts over (a load test over many endpoints, or a leak of names).
+constexpr std::size_t kMaxKeptPlans = 1024;
 
 // A request that has passed identity and validation.
 struct Call {
@@ -180,6 +196,8 @@ struct RuntimeProtocol::Impl : std::enable_shared_from_this<RuntimeProtocol::Imp
   // repeats its variant choices whatever the shadows and capture do.
   std::mt19937_64 random;
   std::mt19937_64 sampling;
+  std::mutex plans_mutex;
+  std::unordered_map<std::string, ReadPlan> plans;  // by account, region and endpoint name
 
   double draw() {
     std::lock_guard lock(random_mutex);
@@ -255,30 +273,56 @@ struct RuntimeProtocol::Impl : std::enable_shared_from_this<RuntimeProtocol::Imp
 
   // --- the endpoint ----------------------------------------------------------------------------------------
 
-  Plan plan_for(const Call& call) const {
-    const ApiError not_found =
-        validation_error("Endpoint " + call.endpoint + " of account " + call.caller.account + " not found.");
-    Json endpoint;
+  sagemaker::Output describe_endpoint(const Call& call) const {
     try {
-      endpoint = output_json(service.find("DescribeEndpoint")->handler(call.caller, {{"EndpointName", call.endpoint}}));
+      return service.find("DescribeEndpoint")->handler(call.caller, {{"EndpointName", call.endpoint}});
     } catch (const ApiError& error) {
-      if (error.code() == "ValidationException") throw not_found;
-      throw;
+      if (error.code() != "ValidationException") throw;
+      throw validation_error("Endpoint " + call.endpoint + " of account " + call.caller.account + " not found.");
     }
+  }
+
+  // Nothing when the configuration was deleted since it was deployed, which AWS allows: routing goes on by the
+  // endpoint's own record, without model names (no container can be chosen) or data capture.
+  std::optional<sagemaker::Output> describe_config(const Call& call, const std::string& name) const {
+    try {
+      return service.find("DescribeEndpointConfig")->handler(call.caller, {{"EndpointConfigName", name}});
+    } catch (const ApiError&) {
+      return std::nullopt;
+    }
+  }
+
+  static const std::string* text_of(const sagemaker::Output& output) {
+    const auto* serialized = std::get_if<SerializedJson>(&output);
+    return serialized != nullptr ? &serialized->text : nullptr;
+  }
+
+  PlanPtr plan_for(const Call& call) {
+    const std::string key = call.caller.account + '\n' + call.caller.region + '\n' + call.endpoint;
+    const sagemaker::Output endpoint_output = describe_endpoint(call);
+    const std::string* endpoint_text = text_of(endpoint_output);
+    std::optional<ReadPlan> kept;
+    if (endpoint_text != nullptr) {
+      std::lock_guard lock(plans_mutex);
+      const auto found = plans.find(key);
+      if (found != plans.end() && found->second.endpoint_text == *endpoint_text) kept = found->second;
+    }
+    if (kept) {
+      const auto config_output = describe_config(call, kept->config_name);
+      const std::string* config_text = config_output ? text_of(*config_output) : nullptr;
+      if (config_text != nullptr && *config_text == kept->config_text) return kept->plan;
+    }
+
+    const Json endpoint = output_json(endpoint_output);
     const std::string status = endpoint.value("EndpointStatus", "");
     if (!is_serving(status)) {
       throw validation_error("Endpoint " + call.endpoint + " of account " + call.caller.account +
                              " is not in service (status " + status + ").");
     }
-    Json config = nullptr;
-    try {
-      config = output_json(service.find("DescribeEndpointConfig")
-                               ->handler(call.caller, {{"EndpointConfigName", endpoint.at("EndpointConfigName")}}));
-    } catch (const ApiError&) {
-      // Deleted since it was deployed, which AWS allows: routing goes on by the endpoint's own record, without
-      // model names (no container can be chosen) or data capture.
-    }
-    Plan plan;
+    const std::string config_name = endpoint.at("EndpointConfigName").get<std::string>();
+    const auto config_output = describe_config(call, config_name);
+    const Json config = config_output ? output_json(*config_output) : Json(nullptr);
+    auto plan = std::make_shared<Plan>();
     const auto variants = [&](const char* list, std::vector<Variant>& out) {
       for (const Json& summary : endpoint.value(list, Json::array())) {
         Variant variant{summary.at("VariantName").get<std::string>(), "", summary.value("CurrentWeight", 0.0)};
@@ -290,10 +334,16 @@ struct RuntimeProtocol::Impl : std::enable_shared_from_this<RuntimeProtocol::Imp
         out.push_back(std::move(variant));
       }
     };
-    variants("ProductionVariants", plan.production);
-    variants("ShadowProductionVariants", plan.shadows);
+    variants("ProductionVariants", plan->production);
+    variants("ShadowProductionVariants", plan->shadows);
     if (config.is_object() && endpoint.contains("DataCaptureConfig") && config.contains("DataCaptureConfig")) {
-      plan.capture = config["DataCaptureConfig"];
+      plan->capture = config["DataCaptureConfig"];
+    }
+    const std::string* config_text = config_output ? text_of(*config_output) : nullptr;
+    if (endpoint_text != nullptr && config_text != nullptr) {
+      std::lock_guard lock(plans_mutex);
+      if (plans.size() >= kMaxKeptPlans) plans.clear();
+      plans[key] = ReadPlan{*endpoint_text, config_name, *config_text, plan};
     }
     return plan;
   }
@@ -324,8 +374,8 @@ struct RuntimeProtocol::Impl : std::enable_shared_from_this<RuntimeProtocol::Imp
   // --- the answer --------------------------------------------------------------------------------------------
 
   http::Reply invoke(Call call) {
-    Plan plan = plan_for(call);
-    const Variant& chosen = choose(call, plan);
+    PlanPtr plan = plan_for(call);
+    const Variant& chosen = choose(call, *plan);
     call.invocation.variant = chosen.name;
     call.invocation.model = chosen.model;
     if (auto canned = parts.answers.take(call.caller.account, call.caller.region, call.endpoint)) {
@@ -340,11 +390,12 @@ struct RuntimeProtocol::Impl : std::enable_shared_from_this<RuntimeProtocol::Imp
     const auto url = container_of(chosen.model);
     if (!url) return finish(std::move(call), std::move(plan), echo_answer(call.invocation));
     http::Reply reply;
+    // On the connection's own loop: the call to the container and its answer need no other thread.
     reply.later = [self = shared_from_this(), call = std::move(call), plan = std::move(plan),
-                   url = *url](std::function<void(http::Reply)> done) mutable {
+                   url = *url](const http::Loop& loop, std::function<void(http::Reply)> done) mutable {
       const Invocation invocation = call.invocation;
-      self->parts.containers->invoke(
-          url, invocation,
+      self->parts.containers->invoke_on(
+          loop, url, invocation,
           [self, call = std::move(call), plan = std::move(plan), url, done = std::move(done)](
               BackendResult result) mutable {
             done(self->answered(std::move(call), std::move(plan), url, std::move(result)));
@@ -358,7 +409,7 @@ struct RuntimeProtocol::Impl : std::enable_shared_from_this<RuntimeProtocol::Imp
     return parts.backends.find(model);
   }
 
-  http::Reply answered(Call call, Plan plan, const ContainerUrl& url, BackendResult result) {
+  http::Reply answered(Call call, PlanPtr plan, const ContainerUrl& url, BackendResult result) {
     try {
       if (auto* answer = std::get_if<ModelAnswer>(&result)) return finish(std::move(call), std::move(plan), *answer);
       const BackendFailure& failure = std::get<BackendFailure>(result);
@@ -388,8 +439,8 @@ struct RuntimeProtocol::Impl : std::enable_shared_from_this<RuntimeProtocol::Imp
   }
 
   // The caller's answer to `answer`, once the capture has it and the shadows have their copies.
-  http::Reply finish(Call call, Plan plan, const ModelAnswer& answer) {
-    capture(plan, call.invocation, answer, call.arrived);
+  http::Reply finish(Call call, PlanPtr plan, const ModelAnswer& answer) {
+    capture(*plan, call.invocation, answer, call.arrived);
     shadow(call, plan);
     if (answer.status < 200 || answer.status > 299) return model_error(call, answer.status, answer.body);
     http::Response response = response_with_id(200);
@@ -422,11 +473,11 @@ struct RuntimeProtocol::Impl : std::enable_shared_from_this<RuntimeProtocol::Imp
 
   // Each shadow variant gets a copy with the chance its weight has against the production variants' (a shadow
   // weighted as much as all of them gets every request). Its answer is captured and journaled, never returned.
-  void shadow(const Call& call, const Plan& plan) {
-    if (plan.shadows.empty()) return;
+  void shadow(const Call& call, const PlanPtr& plan) {
+    if (plan->shadows.empty()) return;
     double production = 0;
-    for (const Variant& variant : plan.production) production += std::max(0.0, variant.weight);
-    for (const Variant& variant : plan.shadows) {
+    for (const Variant& variant : plan->production) production += std::max(0.0, variant.weight);
+    for (const Variant& variant : plan->shadows) {
       const double share = production > 0 ? variant.weight / production : 1;
       if (share < 1 && draw() >= share) continue;
       Invocation copy = call.invocation;
@@ -435,7 +486,7 @@ struct RuntimeProtocol::Impl : std::enable_shared_from_this<RuntimeProtocol::Imp
       copy.shadow = true;
       const auto url = container_of(variant.model);
       if (!url) {
-        shadow_answered(plan, copy, echo_answer(copy), call.arrived);
+        shadow_answered(*plan, copy, echo_answer(copy), call.arrived);
         continue;
       }
       const Clock::time_point arrived = call.arrived;
@@ -444,10 +495,10 @@ struct RuntimeProtocol::Impl : std::enable_shared_from_this<RuntimeProtocol::Imp
       parts.containers->invoke(*url, sent,
                                [self = shared_from_this(), plan, copy = std::move(copy), arrived](BackendResult result) {
                                  if (const auto* answer = std::get_if<ModelAnswer>(&result)) {
-                                   self->shadow_answered(plan, copy, *answer, arrived);
+                                   self->shadow_answered(*plan, copy, *answer, arrived);
                                  } else {
-                                   self->shadow_answered(plan, copy, {0, "", std::get<BackendFailure>(result).detail, ""},
-                                                         arrived);
+                                   self->shadow_answered(*plan, copy,
+                                                         {0, "", std::get<BackendFailure>(result).detail, ""}, arrived);
                                  }
                                });
     }

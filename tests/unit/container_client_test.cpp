@@ -7,6 +7,9 @@
 
 #include <atomic>
 #include <boost/asio/connect.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
@@ -578,3 +581,103 @@ TEST_F(ContainerClientTest, Pings) {
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------------------------------------------------------
+// Calls on the caller's loop (invoke_on)
+
+// A loop of the test's, run by one thread as the server's are.
+class CallerLoop {
+ public:
+  CallerLoop() : thread_([this] { io_.run(); }) {}
+  ~CallerLoop() { stop(); }
+  // At once, whatever is under way on it.
+  void stop() {
+    io_.stop();
+    if (thread_.joinable()) thread_.join();
+  }
+  net::any_io_executor loop() { return io_.get_executor(); }
+  std::thread::id thread_id() const { return thread_.get_id(); }
+
+ private:
+  net::io_context io_{1};
+  net::executor_work_guard<net::io_context::executor_type> work_ = net::make_work_guard(io_);
+  std::thread thread_;
+};
+
+// Calls on `loop` from the loop's own thread, as a connection's handler does, and waits for the result.
+BackendResult call_on(CallerLoop& caller, ContainerClient& client, const ContainerUrl& url,
+                      const Invocation& invocation, std::thread::id* called_back_on = nullptr) {
+  auto result = std::make_shared<std::promise<std::pair<BackendResult, std::thread::id>>>();
+  auto future = result->get_future();
+  net::post(caller.loop(), [&, result] {
+    client.invoke_on(caller.loop(), url, invocation, [result](BackendResult r) {
+      result->set_value({std::move(r), std::this_thread::get_id()});
+    });
+  });
+  if (future.wait_for(10s) != std::future_status::ready) {
+    ADD_FAILURE() << "no result within 10 s";
+    return BackendFailure{BackendFailure::Kind::kUnreachable, "the test got no result"};
+  }
+  auto [answer, thread] = future.get();
+  if (called_back_on != nullptr) *called_back_on = thread;
+  return answer;
+}
+
+TEST_F(ContainerClientTest, ACallOnTheCallersLoopAnswersThereAndKeepsItsConnectionThere) {
+  CallerLoop caller;
+  for (int i = 0; i < 20; ++i) {
+    std::thread::id called_back_on;
+    const std::string body = "on loop " + std::to_string(i);
+    ASSERT_EQ(answer_of(call_on(caller, client, container.container_url(), invocation_of(body), &called_back_on)).body,
+              body);
+    EXPECT_EQ(called_back_on, caller.thread_id());
+  }
+  EXPECT_EQ(container.connections(), 1);
+  // The client's own loop keeps its own connections: a socket belongs to the loop it was opened on.
+  EXPECT_EQ(answer_of(call(client, container.container_url(), invocation_of("own loop"))).body, "own loop");
+  EXPECT_EQ(container.connections(), 2);
+  EXPECT_EQ(answer_of(call_on(caller, client, container.container_url(), invocation_of("again"))).body, "again");
+  EXPECT_EQ(container.connections(), 2);
+}
+
+TEST(ContainerClient, ACallOnTheCallersLoopFailsAndTimesOutThereToo) {
+  CallerLoop caller;
+  ContainerClient client(300ms);
+  FakeContainer container;
+  EXPECT_EQ(failure_of(call_on(caller, client, *ContainerUrl::parse(closed_port_url()), invocation_of(""))).kind,
+            BackendFailure::Kind::kUnreachable);
+  EXPECT_EQ(failure_of(call_on(caller, client, container.container_url("/slow"), invocation_of(""))).kind,
+            BackendFailure::Kind::kTimeout);
+}
+
+// The call belongs to the loop: the client may go first, and the loop may be destroyed with a call under way and
+// connections idle in its pool (the sanitizer build checks that nothing leaks or is used after it is freed).
+TEST(ContainerClient, ACallOnTheCallersLoopOutlivesTheClientAndDiesWithItsLoop) {
+  FakeContainer container;
+  auto caller = std::make_unique<CallerLoop>();
+  auto client = std::make_unique<ContainerClient>();
+  ASSERT_EQ(answer_of(call_on(*caller, *client, container.container_url(), invocation_of("kept"))).body, "kept");
+  auto answered = std::make_shared<std::promise<std::string>>();
+  std::promise<void> sent;
+  net::post(caller->loop(), [&, answered] {
+    client->invoke_on(caller->loop(), container.container_url(), invocation_of("after the client"),
+                      [answered](BackendResult result) { answered->set_value(answer_of(result).body); });
+    sent.set_value();
+  });
+  sent.get_future().wait();
+  client.reset();
+  auto future = answered->get_future();
+  ASSERT_EQ(future.wait_for(10s), std::future_status::ready);
+  EXPECT_EQ(future.get(), "after the client");
+
+  auto client2 = std::make_unique<ContainerClient>();
+  bool called = false;
+  net::post(caller->loop(), [&] {
+    client2->invoke_on(caller->loop(), container.container_url("/slow"), invocation_of(""),
+                       [&called](BackendResult) { called = true; });
+  });
+  ASSERT_TRUE(container.wait_for_requests(3));
+  caller->stop();  // the loop stops with the call under way
+  caller.reset();  // and is destroyed with it, and with the idle connection
+  EXPECT_FALSE(called);
+}

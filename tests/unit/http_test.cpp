@@ -27,6 +27,7 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using sagebox::Config;
 using sagebox::http::Handler;
+using sagebox::http::Loop;
 using sagebox::http::PathParams;
 using sagebox::http::Reply;
 using sagebox::http::Request;
@@ -898,6 +899,38 @@ TEST(HttpServer, StopWaitsForAPausedReplyUpToTheGrace) {
 
 }  // namespace
 
+// `later` is given the connection's own loop: work posted to it runs on the thread that handled the request,
+// and the reply handed over from there is carried out.
+TEST(HttpServer, ALaterReplyRunsOnTheConnectionsLoop) {
+  Harness h;
+  h.config.threads = 2;
+  std::mutex mutex;
+  std::vector<std::pair<std::thread::id, std::thread::id>> threads;  // handler's, work's
+  h.more_routes = [&](Router& router) {
+    router.add("POST", "/on-loop", [&](const Request&, const PathParams&) {
+      Reply reply;
+      reply.later = [&, handler = std::this_thread::get_id()](const Loop& loop, std::function<void(Reply)> done) {
+        net::post(loop, [&, handler, done = std::move(done)] {
+          {
+            std::lock_guard lock(mutex);
+            threads.emplace_back(handler, std::this_thread::get_id());
+          }
+          done(Reply(text(200, "on-loop")));
+        });
+      };
+      return reply;
+    });
+  };
+  h.start();
+  for (int i = 0; i < 4; ++i) {
+    Client client(h.port());
+    EXPECT_EQ(client.send(bhttp::verb::post, "/on-loop").body(), "on-loop");
+  }
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(threads.size(), 4u);
+  for (const auto& [handler, work] : threads) EXPECT_EQ(handler, work);
+}
+
 // A reply handed over later, from another thread, holds no thread of the server meanwhile.
 TEST(HttpServer, AReplyHandedOverLaterFromAnotherThreadHoldsNoThread) {
   Harness h;
@@ -908,7 +941,7 @@ TEST(HttpServer, AReplyHandedOverLaterFromAnotherThreadHoldsNoThread) {
     router.add("POST", "/later/{ms}", [&](const Request& request, const PathParams& params) {
       Reply reply;
       const auto wait = std::chrono::milliseconds(std::stoi(params.at("ms")));
-      reply.later = [&, wait, body = request.body](std::function<void(Reply)> done) {
+      reply.later = [&, wait, body = request.body](const Loop&, std::function<void(Reply)> done) {
         std::lock_guard lock(mutex);
         workers.emplace_back([wait, body, done = std::move(done)] {
           std::this_thread::sleep_for(wait);
@@ -921,7 +954,7 @@ TEST(HttpServer, AReplyHandedOverLaterFromAnotherThreadHoldsNoThread) {
     });
     router.add("POST", "/later-throws", [](const Request&, const PathParams&) {
       Reply reply;
-      reply.later = [](std::function<void(Reply)>) { throw std::runtime_error("could not start"); };
+      reply.later = [](const Loop&, std::function<void(Reply)>) { throw std::runtime_error("could not start"); };
       return reply;
     });
   };

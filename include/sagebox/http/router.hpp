@@ -27,9 +27,15 @@
 #include <utility>
 #include <vector>
 
+#include <boost/asio/any_io_executor.hpp>
+
 #include "sagebox/http/message.hpp"
 
 namespace sagebox::http {
+
+// The event loop a connection runs on. Work a `later` reply waits for may run there: on the connection's own
+// thread, it needs no hand-off between threads (each of which costs a wake-up) to start or to answer.
+using Loop = boost::asio::any_io_executor;
 
 // What a handler makes of a request: a response, or a connection dropped instead; at once, or after a pause
 // that holds no thread (the connection waits on its event loop's timer).
@@ -52,11 +58,12 @@ struct Reply {
   // It must own what it uses: the request it was made for is gone by then.
   std::function<Reply()> then;
   // When set (and `then` is not), the reply comes from work done elsewhere, such as a call to another server:
-  // the server calls `later` with a function to hand it the reply, and the connection waits for it holding no
-  // thread. That function may be called from any thread, once; the reply it is given is carried out like any
-  // other (its own delay, then, later). The work must end by itself (its own timeout): the connection waits
-  // for it however long it takes, and a stop waits for it up to the shutdown grace. It must own what it uses.
-  std::function<void(std::function<void(Reply)>)> later;
+  // the server calls `later` with the connection's loop and a function to hand it the reply, and the connection
+  // waits for it holding no thread. That function may be called from any thread, once; the reply it is given is
+  // carried out like any other (its own delay, then, later). The work must end by itself (its own timeout): the
+  // connection waits for it however long it takes, and a stop waits for it up to the shutdown grace. It must own
+  // what it uses; work left on the loop when the server is destroyed is destroyed with it, never run.
+  std::function<void(const Loop&, std::function<void(Reply)>)> later;
 };
 
 // The path a router matches `target` by: without the query and without one trailing slash.

@@ -2,13 +2,14 @@
 // with the caller's body, `Content-Type`, `Accept` and `X-Amzn-SageMaker-Custom-Attributes` — the way SageMaker's
 // front end does, so that a test suite can point an endpoint's model at its own inference container.
 //
-// Calls run on an event loop of the client's own thread (Beast, asynchronous), so a slow container holds no
-// thread of the server: the caller gets the result through a callback. Connections are kept alive and reused,
-// per host and port; a reused connection that turns out closed by the container (it timed out its keep-alive)
+// Calls run on an event loop (Beast, asynchronous), the client's own thread's or the caller's, so a slow container
+// holds no thread of the server: the caller gets the result through a callback. Connections are kept alive and
+// reused, per loop, host and port; a reused connection that turns out closed by the container (it timed out its keep-alive)
 // is replaced and the call sent once more on a fresh one, so that reuse never shows as a failure. Each call has
 // a deadline (60 s, as SageMaker's): past it, the result is BackendFailure kTimeout and the connection is closed.
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -49,6 +50,13 @@ class ContainerClient {
   // over 6 MiB). `done` is called exactly once, on the client's thread. Safe from any thread; a call that races
   // with the destructor from another thread may have `done` called at once, on the caller's thread.
   void invoke(const ContainerUrl& url, const Invocation& invocation, BackendCallback done);
+
+  // As invoke, but on `loop`, a caller's event loop run by one thread (a connection's: the call then starts and
+  // answers with no hand-off between threads), and `done` is called there. Connections are kept per loop. Such a
+  // call is the loop's, not the client's: it ends by its answer or its deadline even after the client is gone,
+  // and destroying the loop destroys it uncalled.
+  void invoke_on(const boost::asio::any_io_executor& loop, const ContainerUrl& url, const Invocation& invocation,
+                 BackendCallback done);
 
   // GET <url>/ping: whether the container answers 200 within `timeout`. Blocks the calling thread (for the
   // admin API, which checks a container when it is set); it runs on the client's loop, on its connections.
