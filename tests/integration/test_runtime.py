@@ -128,6 +128,18 @@ class EchoTest(RuntimeTestCase):
         self.assertClientError(lambda: self.runtime.invoke_endpoint(EndpointName="e1", Body=b"x", TargetVariant="c"),
                                "ValidationError", "Target variant c is not found for endpoint e1.", 400)
 
+    def test_an_endpoint_updated_to_another_configuration_routes_by_it_at_once(self):
+        deploy(self.sagemaker, "e1", [("a", 1.0)])
+        self.assertEqual(json.loads(self.runtime.invoke_endpoint(EndpointName="e1", Body=b"x")["Body"].read())["Model"],
+                         "model-a")
+        deploy_config = {"EndpointConfigName": "e1-next", "ProductionVariants": [
+            {"VariantName": "b", "ModelName": "model-a", "InstanceType": "ml.m5.large", "InitialInstanceCount": 1}]}
+        self.sagemaker.create_endpoint_config(**deploy_config)
+        self.sagemaker.update_endpoint(EndpointName="e1", EndpointConfigName="e1-next")
+        self.sagemaker.get_waiter("endpoint_in_service").wait(EndpointName="e1", WaiterConfig={"Delay": 0.1})
+        answer = self.runtime.invoke_endpoint(EndpointName="e1", Body=b"x")
+        self.assertEqual(answer["InvokedProductionVariant"], "b")
+
     def test_an_endpoint_that_is_not_in_service_cannot_be_invoked(self):
         self.sagemaker.create_model(**model_input("m"))
         self.sagemaker.create_endpoint_config(
@@ -190,6 +202,7 @@ class WeightsTest(RuntimeTestCase):
 
     def test_new_weights_route_the_next_calls(self):
         deploy(self.sagemaker, "e1", [("a", 1.0), ("b", 1.0)])
+        self.assertEqual(set(self.shares("e1", 50)), {"a", "b"})  # routed by the first weights before the change
         self.sagemaker.update_endpoint_weights_and_capacities(
             EndpointName="e1", DesiredWeightsAndCapacities=[{"VariantName": "a", "DesiredWeight": 0.0}])
         self.assertEqual(self.shares("e1", 200), {"b": 1.0})
