@@ -211,8 +211,8 @@ def median_run(runs):
     return median
 
 
-def nginx(work, name, locations, health_path):
-    """nginx with `locations` in its one server block, its files below work/name."""
+def nginx(work, name, locations, health_path, http_block=""):
+    """nginx with `locations` in its one server block (and `http_block` beside it), its files below work/name."""
     port = free_port()
     user = "user root root;\n" if os.geteuid() == 0 else ""
     prefix = os.path.join(work, name)
@@ -230,12 +230,13 @@ http {
   keepalive_timeout 120s;
   client_body_temp_path %s/body;
   proxy_temp_path %s/proxy;
+%s
   server {
     listen 127.0.0.1:%d;
 %s
   }
 }
-""" % (user, prefix, prefix, prefix, prefix, port, locations))
+""" % (user, prefix, prefix, prefix, prefix, http_block, port, locations))
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     return Server([binary, "-p", prefix, "-c", config], port, os.path.join(prefix, "nginx.log"),
                   health_path=health_path)
@@ -264,6 +265,17 @@ def nginx_container(work):
       default_type application/json;
       return 200 %s;
     }""" % nginx_quoted(PREDICTION), "/ping")
+
+
+def nginx_proxy(work, container):
+    """nginx as a reverse proxy to the container, keeping its connections to it alive as sagebox does: what a
+    proxy written in C keeps of the direct rate on this machine, beside what sagebox keeps."""
+    return nginx(work, "proxy", """    location / {
+      rewrite ^ /invocations break;
+      proxy_pass http://container;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }""", "/ping", http_block="  upstream container { server 127.0.0.1:%d; keepalive 16; }" % container.port)
 
 
 def moto_server(work):
@@ -302,6 +314,7 @@ def runtime_bench(binary, work, seconds, rounds):
     `rounds` rounds; and sagebox's echo (no container), to tell sagebox's own cost from the second hop's. Returns
     each run's median, by key."""
     container = nginx_container(work)
+    proxy = nginx_proxy(work, container)
     server = sagebox(binary, work, "runtime", "--backend", "bench-model=http://127.0.0.1:%d" % container.port)
     try:
         for endpoint, model in (("bench-e", "bench-model"), ("bench-echo", "bench-echo-model")):
@@ -324,8 +337,9 @@ def runtime_bench(binary, work, seconds, rounds):
         one_connection_seconds = max(2, seconds // 2)
         targets = {"direct": (container.port, "/invocations"),
                    "sagebox": (server.port, "/endpoints/bench-e/invocations"),
-                   "echo": (server.port, "/endpoints/bench-echo/invocations")}
-        runs = {key: [] for key in ("direct", "sagebox", "echo", "direct_1", "sagebox_1", "echo_1")}
+                   "echo": (server.port, "/endpoints/bench-echo/invocations"),
+                   "proxy": (proxy.port, "/endpoints/bench-e/invocations")}
+        runs = {key + suffix: [] for key in targets for suffix in ("", "_1")}
         for _ in range(rounds):
             for key, (port, path) in targets.items():
                 runs[key].append(wrk(port, seconds, "invoke", path))
@@ -333,6 +347,7 @@ def runtime_bench(binary, work, seconds, rounds):
                 runs[key + "_1"].append(wrk(port, one_connection_seconds, "invoke", path, connections=1))
     finally:
         server.stop()
+        proxy.stop()
         container.stop()
     return {key: median_run(key_runs) for key, key_runs in runs.items()}
 
@@ -358,7 +373,9 @@ def runtime_lines(rows, seconds, rounds):
         "sagebox serves endpoint bench-e, whose model that container answers (`--backend`), and bench-echo, "
         "answered by sagebox's echo. Each request carries a 33-byte JSON body and the same headers, direct or not. "
         "4 connections: wrk with 2 threads, %d s per run; 1 connection: one request at a time, %d s per run. The "
-        "median of %d interleaved runs each." % (PREDICTION, seconds, max(2, seconds // 2), rounds),
+        "median of %d interleaved runs each. For reference, nginx as a reverse proxy to the same container (2 "
+        "workers, kept-alive upstream connections): what any proxy keeps of the direct rate on this machine, where "
+        "wrk, the proxy and the container share its cores." % (PREDICTION, seconds, max(2, seconds // 2), rounds),
         "",
         "| run | req/s | p50 µs | p99 µs | of direct | target |",
         "|---|---:|---:|---:|---:|---|",
@@ -366,16 +383,22 @@ def runtime_lines(rows, seconds, rounds):
         run_row("InvokeEndpoint through sagebox to the container, 4 connections", through, direct,
                 "≥ 70% of direct"),
         run_row("InvokeEndpoint answered by sagebox's echo, 4 connections", rows["echo"], direct),
+        run_row("reference: nginx proxying to the container, 4 connections", rows["proxy"], direct),
         run_row("container called directly, 1 connection", direct_1, direct_1),
         run_row("InvokeEndpoint through sagebox to the container, 1 connection", through_1, direct_1),
         run_row("InvokeEndpoint answered by sagebox's echo, 1 connection", rows["echo_1"], direct_1),
+        run_row("reference: nginx proxying to the container, 1 connection", rows["proxy_1"], direct_1),
         "",
         "| measure | value | target |",
         "|---|---:|---|",
         "| InvokeEndpoint rate through sagebox vs the container directly (4 connections) | %.0f%% | ≥ 70%% |" % (
             100.0 * through["rps"] / direct["rps"]),
+        "| reference: nginx proxying, rate vs the container directly (4 connections) | %.0f%% | |" % (
+            100.0 * rows["proxy"]["rps"] / direct["rps"]),
         added_row("p50 sagebox adds, 1 connection (through sagebox vs direct)", through_1, direct_1),
         added_row("p50 sagebox adds, 4 connections", through, direct),
+        "| reference: p50 nginx proxying adds, 1 connection | %d µs | |" % (
+            rows["proxy_1"]["p50_us"] - direct_1["p50_us"]),
     ]
 
 
