@@ -3,6 +3,8 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+// getentropy: macOS (10.12 on) declares it only here; glibc (2.25 on) here and in <unistd.h>, where POSIX
+// 2024 puts it.
 #include <sys/random.h>
 
 #include <algorithm>
@@ -63,8 +65,6 @@ bool equal_in_constant_time(std::string_view a, std::string_view b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-// The kernel's generator (getrandom(2)) rather than OpenSSL's: the same quality, without loading OpenSSL's
-// configuration at startup, which a new database (its secret) would otherwise pay for.
 std::string request_id() {
   thread_local std::mt19937_64 random{std::random_device{}()};
   std::array<std::uint8_t, 16> bytes;
@@ -103,16 +103,15 @@ std::optional<std::string> base64_decode(std::string_view text) {
   return bytes;
 }
 
+// The kernel's generator rather than OpenSSL's: the same quality, without loading OpenSSL's configuration at
+// startup, which a new database (its secret) would otherwise pay for. getentropy rather than Linux's getrandom(2):
+// macOS and the BSDs have it too. It never returns short, but refuses more than 256 bytes a call.
 std::string random_bytes(std::size_t count) {
+  constexpr std::size_t kMaxPerCall = 256;
   std::string bytes(count, '\0');
-  std::size_t filled = 0;
-  while (filled < count) {
-    const ssize_t got = ::getrandom(bytes.data() + filled, count - filled, 0);
-    if (got < 0) {
-      if (errno == EINTR) continue;
+  for (std::size_t filled = 0; filled < count; filled += kMaxPerCall) {
+    if (::getentropy(bytes.data() + filled, std::min(kMaxPerCall, count - filled)) != 0)
       throw std::runtime_error(std::string("cannot draw random bytes: ") + std::strerror(errno));
-    }
-    filled += static_cast<std::size_t>(got);
   }
   return bytes;
 }

@@ -32,7 +32,7 @@ std::string request_id();
 // characters), as AWS writes blobs in JSON; nullopt for anything else, whitespace included.
 std::optional<std::string> base64_decode(std::string_view text);
 
-// `count` bytes from OpenSSL's CSPRNG. Throws std::runtime_error if it cannot deliver.
+// `count` bytes from the operating system's CSPRNG (getentropy). Throws std::runtime_error if it cannot deliver.
 std::string random_bytes(std::size_t count);
 
 }  // namespace sagebox::crypto

@@ -56,8 +56,9 @@ std::optional<std::chrono::nanoseconds> fraction(std::string_view digits) {
   return std::chrono::nanoseconds(ns);
 }
 
-// `seconds` since the epoch plus `extra`, kept within what the clock can hold (years 1678 to 2261): a time
-// beyond is simply before or after every entry.
+// `seconds` since the epoch plus `extra`, kept within what the clock can hold (with libstdc++'s nanoseconds,
+// years 1678 to 2261): a time beyond is simply before or after every entry. `extra` is rounded up to the clock's
+// tick (libc++ counts microseconds), so that an entry before the instant asked for is never counted after it.
 Clock::time_point clamped(std::chrono::sys_seconds seconds, std::chrono::nanoseconds extra) {
   const auto first =
       std::chrono::floor<std::chrono::seconds>(Clock::time_point::min()) + std::chrono::seconds(1);
@@ -65,7 +66,7 @@ Clock::time_point clamped(std::chrono::sys_seconds seconds, std::chrono::nanosec
       std::chrono::floor<std::chrono::seconds>(Clock::time_point::max()) - std::chrono::seconds(1);
   if (seconds <= first) return Clock::time_point::min();
   if (seconds >= last) return Clock::time_point::max();
-  return std::chrono::time_point_cast<Clock::duration>(seconds) + extra;
+  return std::chrono::time_point_cast<Clock::duration>(seconds) + std::chrono::ceil<Clock::duration>(extra);
 }
 
 // Epoch seconds, "1733300000" or "1733300000.5".

@@ -33,6 +33,9 @@
 #include <sys/resource.h>
 #define SAGEBOX_HAS_RLIMIT 1
 #endif
+#ifdef __APPLE__
+#include <sys/syslimits.h>  // OPEN_MAX
+#endif
 
 namespace sagebox::http {
 namespace {
@@ -64,7 +67,7 @@ constexpr Linger kLingerAfterRefusal{std::chrono::seconds(1), 64 * 1024};
 // Connections over the cap being answered 503 at one time; past this they are closed unanswered, so that a
 // flood of connections costs a bounded number of descriptors.
 constexpr std::size_t kMaxRefusing = 64;
-// Descriptors needed besides connections: the database and its journal, stdio, epoll, the listener.
+// Descriptors needed besides connections: the database and its journal, stdio, epoll (kqueue), the listener.
 constexpr std::size_t kDescriptorReserve = 64;
 // After a failed accept (typically out of descriptors) the connection waits in the backlog; retrying at once
 // would spin.
@@ -105,7 +108,13 @@ void raise_descriptor_limit(std::size_t max_connections) {
   rlimit limit{};
   if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= wanted) return;
   rlimit raised = limit;
-  raised.rlim_cur = std::min(wanted, limit.rlim_max);
+  rlim_t ceiling = limit.rlim_max;
+#ifdef __APPLE__
+  // macOS may report an unlimited hard limit, yet refuses (EINVAL) a soft limit above the per-process maximum;
+  // its setrlimit(2) says to ask for min(OPEN_MAX, rlim_max) at most.
+  ceiling = std::min(ceiling, static_cast<rlim_t>(OPEN_MAX));
+#endif
+  raised.rlim_cur = std::min(wanted, ceiling);
   if (setrlimit(RLIMIT_NOFILE, &raised) != 0) raised.rlim_cur = limit.rlim_cur;
   if (raised.rlim_cur < wanted) {
     log::warn("the open-file limit (" + std::to_string(raised.rlim_cur) + ") is below what " +

@@ -104,8 +104,9 @@ std::optional<std::chrono::system_clock::time_point> parse_amz_date(std::string_
   std::istringstream in{std::string(text)};
   in >> std::get_time(&tm, "%Y%m%dT%H%M%SZ");
   if (in.fail()) return std::nullopt;
-  // system_clock counts nanoseconds in 64 bits: years before 1678 or after 2261 do not fit (from_time_t would
-  // overflow). Such a date is simply far past or far future, which the skew check then reports as AWS does.
+  // system_clock counts in 64 bits (libstdc++ nanoseconds, where years before 1678 or after 2261 do not fit, and
+  // from_time_t would overflow). Such a date is simply far past or far future, which the skew check then reports
+  // as AWS does.
   using Clock = std::chrono::system_clock;
   constexpr std::time_t kFirst =
       std::chrono::duration_cast<std::chrono::seconds>(Clock::duration::min()).count() + 1;

@@ -388,7 +388,12 @@ struct RuntimeProtocol::Impl : std::enable_shared_from_this<RuntimeProtocol::Imp
       return finish(std::move(call), std::move(plan), canned->answer);
     }
     const auto url = container_of(chosen.model);
-    if (!url) return finish(std::move(call), std::move(plan), echo_answer(call.invocation));
+    if (!url) {
+      // Made before `call` moves into finish's parameter: the order in which a call's arguments are evaluated is
+      // unspecified (gcc happened to make the echo first, clang makes it from the moved-from invocation).
+      const ModelAnswer echo = echo_answer(call.invocation);
+      return finish(std::move(call), std::move(plan), echo);
+    }
     http::Reply reply;
     // On the connection's own loop: the call to the container and its answer need no other thread.
     reply.later = [self = shared_from_this(), call = std::move(call), plan = std::move(plan),

@@ -338,6 +338,9 @@ void Database::Checkpointer::run() {
   }
 }
 
+// flock(2) is BSD's call: macOS has it in <sys/file.h> with the same LOCK_EX | LOCK_NB (EWOULDBLOCK when held),
+// released when the descriptor closes, as on Linux. It locks a file of its own, which SQLite never locks: on
+// macOS and the BSDs flock and fcntl locks on one file may conflict, on Linux they never do.
 Database::OwnerLock::OwnerLock(const std::string& db_path) {
   const std::string lock_path = db_path + ".lock";
   fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);

@@ -197,6 +197,8 @@ int open_file(sqlite3_vfs*, const char* name, sqlite3_file* file, int flags, int
   return SQLITE_OK;
 }
 
+// "unix-excl" is one of the unix VFSes that SQLite's os_unix.c registers on every Unix (https://sqlite.org/vfs.html,
+// section 2.1): macOS builds have it too, beside their extra lock styles (unix-afp, unix-flock, ...).
 void register_once() {
   real_vfs = sqlite3_vfs_find("unix-excl");
   if (!real_vfs) throw std::runtime_error("SQLite has no unix-excl VFS");

@@ -13,8 +13,9 @@
 // - A body over its route's limit (Router::body_limit, else body_limit) gets 413, a header block over 16 KiB gets 431, bytes that are not HTTP get 400;
 //   each then closes the connection (after briefly discarding what the client still sends). These are logged
 //   at warn at most once per second. Empty lines before a request line are skipped (RFC 9112 section 2.2).
-// - The constructor raises the soft RLIMIT_NOFILE (up to the hard limit) to fit max_connections; when the
-//   descriptors run out anyway, accepting pauses 100 ms at a time and connections wait in the listen backlog.
+// - The constructor raises the soft RLIMIT_NOFILE (up to the hard limit; on macOS OPEN_MAX) to fit
+//   max_connections; when the descriptors run out anyway, accepting pauses 100 ms at a time and connections
+//   wait in the listen backlog.
 #pragma once
 
 #include <cstdint>
