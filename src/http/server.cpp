@@ -739,7 +739,6 @@ void ServerCore::begin_stop() {
   // The loops keep running until the last session is gone (unregister): a loop that ran out of work while a
   // session of its was held only here would stop, and the shutdown posted to it below would never run, leaving
   // that session, and so the server, alive for ever.
-
   for (const auto& session : live) session->shutdown(false);
   grace_timer_.expires_after(config_.shutdown_grace);
   grace_timer_.async_wait([this](beast::error_code ec) {

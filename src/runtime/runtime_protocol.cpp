@@ -197,7 +197,8 @@ struct RuntimeProtocol::Impl : std::enable_shared_from_this<RuntimeProtocol::Imp
   std::mt19937_64 random;
   std::mt19937_64 sampling;
   std::mutex plans_mutex;
-  std::unordered_map<std::string, ReadPlan> plans;  // by account, region and endpoint name
+  // By account, region and endpoint name; shared, so that a call holds its plan without copying the texts.
+  std::unordered_map<std::string, std::shared_ptr<const ReadPlan>> plans;
 
   double draw() {
     std::lock_guard lock(random_mutex);
@@ -297,34 +298,49 @@ struct RuntimeProtocol::Impl : std::enable_shared_from_this<RuntimeProtocol::Imp
     return serialized != nullptr ? &serialized->text : nullptr;
   }
 
-  PlanPtr plan_for(const Call& call) {
-    const std::string key = call.caller.account + '\n' + call.caller.region + '\n' + call.endpoint;
-    const sagemaker::Output endpoint_output = describe_endpoint(call);
-    const std::string* endpoint_text = text_of(endpoint_output);
-    std::optional<ReadPlan> kept;
-    if (endpoint_text != nullptr) {
-      std::lock_guard lock(plans_mutex);
-      const auto found = plans.find(key);
-      if (found != plans.end() && found->second.endpoint_text == *endpoint_text) kept = found->second;
-    }
-    if (kept) {
-      const auto config_output = describe_config(call, kept->config_name);
-      const std::string* config_text = config_output ? text_of(*config_output) : nullptr;
-      if (config_text != nullptr && *config_text == kept->config_text) return kept->plan;
-    }
+  // The plan kept for `key` if it was read from `endpoint_text`; null otherwise.
+  std::shared_ptr<const ReadPlan> kept_plan(const std::string& key, const std::string& endpoint_text) {
+    std::lock_guard lock(plans_mutex);
+    const auto found = plans.find(key);
+    if (found == plans.end() || found->second->endpoint_text != endpoint_text) return nullptr;
+    return found->second;
+  }
 
-    const Json endpoint = output_json(endpoint_output);
+  void keep_plan(const std::string& key, std::shared_ptr<const ReadPlan> read) {
+    std::lock_guard lock(plans_mutex);
+    if (plans.size() >= kMaxKeptPlans) plans.clear();
+    plans[key] = std::move(read);
+  }
+
+  Json serving_endpoint(const Call& call, const sagemaker::Output& described) const {
+    Json endpoint = output_json(described);
     const std::string status = endpoint.value("EndpointStatus", "");
     if (!is_serving(status)) {
       throw validation_error("Endpoint " + call.endpoint + " of account " + call.caller.account +
                              " is not in service (status " + status + ").");
     }
-    const std::string config_name = endpoint.at("EndpointConfigName").get<std::string>();
+    return endpoint;
+  }
+
+  PlanPtr plan_for(const Call& call) {
+    const std::string key = call.caller.account + '\n' + call.caller.region + '\n' + call.endpoint;
+    const sagemaker::Output endpoint_output = describe_endpoint(call);
+    const std::string* endpoint_text = text_of(endpoint_output);
+    // The same endpoint text names the same configuration, and was serving when its plan was kept.
+    const auto kept = endpoint_text != nullptr ? kept_plan(key, *endpoint_text) : nullptr;
+    std::optional<Json> endpoint;
+    if (!kept) endpoint = serving_endpoint(call, endpoint_output);
+    const std::string config_name =
+        kept ? kept->config_name : endpoint->at("EndpointConfigName").get<std::string>();
     const auto config_output = describe_config(call, config_name);
+    const std::string* config_text = config_output ? text_of(*config_output) : nullptr;
+    if (kept && config_text != nullptr && *config_text == kept->config_text) return kept->plan;
+
+    if (!endpoint) endpoint = output_json(endpoint_output);
     const Json config = config_output ? output_json(*config_output) : Json(nullptr);
     auto plan = std::make_shared<Plan>();
     const auto variants = [&](const char* list, std::vector<Variant>& out) {
-      for (const Json& summary : endpoint.value(list, Json::array())) {
+      for (const Json& summary : endpoint->value(list, Json::array())) {
         Variant variant{summary.at("VariantName").get<std::string>(), "", summary.value("CurrentWeight", 0.0)};
         if (config.is_object()) {
           for (const Json& configured : config.value(list, Json::array())) {
@@ -336,14 +352,11 @@ struct RuntimeProtocol::Impl : std::enable_shared_from_this<RuntimeProtocol::Imp
     };
     variants("ProductionVariants", plan->production);
     variants("ShadowProductionVariants", plan->shadows);
-    if (config.is_object() && endpoint.contains("DataCaptureConfig") && config.contains("DataCaptureConfig")) {
+    if (config.is_object() && endpoint->contains("DataCaptureConfig") && config.contains("DataCaptureConfig")) {
       plan->capture = config["DataCaptureConfig"];
     }
-    const std::string* config_text = config_output ? text_of(*config_output) : nullptr;
     if (endpoint_text != nullptr && config_text != nullptr) {
-      std::lock_guard lock(plans_mutex);
-      if (plans.size() >= kMaxKeptPlans) plans.clear();
-      plans[key] = ReadPlan{*endpoint_text, config_name, *config_text, plan};
+      keep_plan(key, std::make_shared<const ReadPlan>(ReadPlan{*endpoint_text, config_name, *config_text, plan}));
     }
     return plan;
   }
@@ -398,6 +411,7 @@ struct RuntimeProtocol::Impl : std::enable_shared_from_this<RuntimeProtocol::Imp
     // On the connection's own loop: the call to the container and its answer need no other thread.
     reply.later = [self = shared_from_this(), call = std::move(call), plan = std::move(plan),
                    url = *url](const http::Loop& loop, std::function<void(http::Reply)> done) mutable {
+      // Sent from its own copy: the callback below takes `call` by move, maybe before invoke_on() reads it.
       const Invocation invocation = call.invocation;
       self->parts.containers->invoke_on(
           loop, url, invocation,
